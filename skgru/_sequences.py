@@ -1,0 +1,96 @@
+"""Input shaping shared by the front-ends: sequences, sliding windows, target scaling.
+
+Everything here works on numpy arrays and knows nothing of sklearn estimators or
+sktime forecasters; the front-ends validate, then call these to shape the data.
+"""
+
+import numpy as np
+
+__all__ = [
+    "as_sequences",
+    "sliding_windows",
+    "weighted_standardization",
+]
+
+
+def as_sequences(X, n_channels=None):
+    """Shape validated numeric ``X`` into ``(n_samples, n_timesteps, n_channels)`` float32.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_channels)
+        A 2D array holds one univariate sequence per row; a 3D array is in PyTorch's
+        ``batch_first`` layout.
+    n_channels : int, default=None
+        Number of channels seen at fit; when given, a 3D ``X`` must match it.
+
+    Returns
+    -------
+    sequences : ndarray of shape (n_samples, n_timesteps, n_channels), float32
+    """
+    X = np.asarray(X)
+    if X.ndim == 2:
+        X = X[:, :, None]
+    elif X.ndim != 3:
+        raise ValueError(
+            "X must be 2D (n_samples, n_timesteps), one univariate sequence per row, "
+            "or 3D (n_samples, n_timesteps, n_features); got an array with "
+            f"{X.ndim} dimensions and shape {X.shape}."
+        )
+    if n_channels is not None and X.shape[2] != n_channels:
+        raise ValueError(
+            f"X has {X.shape[2]} features per time step (its third axis), but the "
+            f"estimator was fitted with {n_channels}."
+        )
+    return np.ascontiguousarray(X, dtype=np.float32)
+
+
+def sliding_windows(values, window_length, horizon):
+    """All ``(past, future)`` window pairs of a series, without copying per window.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_timepoints, n_columns)
+        The series, oldest first.
+    window_length : int
+        Number of past time points each window sees.
+    horizon : int
+        Number of future time points each window predicts.
+
+    Returns
+    -------
+    past : ndarray of shape (n_windows, window_length, n_columns)
+    future : ndarray of shape (n_windows, horizon, n_columns)
+        ``n_windows = n_timepoints - window_length - horizon + 1``.
+    """
+    values = np.asarray(values)
+    n_windows = len(values) - window_length - horizon + 1
+    if n_windows < 1:
+        raise ValueError(
+            f"A series of {len(values)} time points is too short for "
+            f"window_length={window_length} and a horizon of {horizon}: at least "
+            f"{window_length + horizon} time points are needed."
+        )
+    # (n_windows_total, n_columns, length) -> (n_windows_total, length, n_columns)
+    windows = np.lib.stride_tricks.sliding_window_view(
+        values, window_length + horizon, axis=0
+    ).transpose(0, 2, 1)
+    return windows[:, :window_length], windows[:, window_length:]
+
+
+def weighted_standardization(y, sample_weight=None):
+    """Weighted mean and scale of each column of ``y`` (scale 1 where constant).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,), default=None
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_outputs,)
+    """
+    mean = np.average(y, axis=0, weights=sample_weight)
+    scale = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=sample_weight))
+    scale = np.where(scale > 1e-12 * np.maximum(1.0, np.abs(mean)), scale, 1.0)
+    return mean, scale

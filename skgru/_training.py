@@ -1,0 +1,393 @@
+"""The one training loop: tensors in, trained network out. Knows nothing of sklearn/sktime.
+
+Data stays on the device for the whole fit; each epoch draws one ``randperm`` from a
+local generator and slices batches from it, with no ``DataLoader`` and no per-sample
+Python loop. The loss is reduced on the device and read back once per epoch.
+"""
+
+import copy
+import time
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from skgru._network import GRUNetwork
+
+__all__ = [
+    "OPTIMIZERS",
+    "LOSSES",
+    "Trainer",
+    "build_network",
+    "TorchStatePickleMixin",
+    "make_generator",
+    "resolve_device",
+    "seed_from_random_state",
+    "to_tensor",
+]
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+}
+
+LOSSES = {
+    "squared_error": lambda pred, target: F.mse_loss(pred, target, reduction="none"),
+    "absolute_error": lambda pred, target: F.l1_loss(pred, target, reduction="none"),
+    "huber": lambda pred, target: F.huber_loss(pred, target, reduction="none"),
+}
+
+
+#: Rows per prediction call (CPU, CUDA); fixed so results are batch-invariant.
+PREDICT_CHUNK = (256, 4096)
+
+
+def _pad_rows(x, n_rows):
+    padding = x.new_zeros((n_rows - x.shape[0], *x.shape[1:]))
+    return torch.cat([x, padding])
+
+
+def build_network(generator, device, **sizes):
+    """A :class:`GRUNetwork` on ``device``, initialized from ``generator`` alone.
+
+    The module is built on the meta device first, so constructing it draws nothing
+    from torch's global RNG.
+    """
+    with torch.device("meta"):
+        network = GRUNetwork(**sizes)
+    network.to_empty(device=device)
+    network.reset_parameters(generator)
+    return network
+
+
+def resolve_device(device):
+    """Turn ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:1"``... into an available device.
+
+    Raises
+    ------
+    ValueError
+        If the string names no torch device, or a CUDA/MPS device that this machine
+        does not have.
+    """
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or a torch device string such as "
+            f"'cuda:0'; got {device!r}."
+        ) from exc
+    if resolved.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} asks for CUDA, but no CUDA device is available "
+                "here; use device='auto' or 'cpu'."
+            )
+        if resolved.index is not None and resolved.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} names CUDA device {resolved.index}, but only "
+                f"{torch.cuda.device_count()} are available."
+            )
+    elif resolved.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r} asks for MPS, which is not available.")
+    elif resolved.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or 'mps' (optionally with an index); "
+            f"got {device!r}."
+        )
+    return resolved
+
+
+def seed_from_random_state(random_state):
+    """A 63-bit seed from an int, a ``RandomState``, a ``Generator`` or None.
+
+    None draws fresh OS entropy, so numpy's global generator is never touched.
+    """
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+    if isinstance(random_state, (int, np.integer)):
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(np.iinfo(np.int64).max))
+    raise ValueError(
+        "random_state must be None, an int, a numpy RandomState or Generator; got "
+        f"{random_state!r}."
+    )
+
+
+def make_generator(seed, device):
+    """A local ``torch.Generator`` on ``device`` (torch's global RNG stays untouched)."""
+    generator = torch.Generator(device=device)
+    generator.manual_seed(int(seed) % (2**63))
+    return generator
+
+
+def to_tensor(array, device):
+    """A float32 tensor on ``device`` (no copy on CPU when already float32)."""
+    array = np.asarray(array, dtype=np.float32)
+    if not array.flags.writeable:  # torch cannot wrap read-only memory (memmaps)
+        array = array.copy()
+    return torch.as_tensor(array, device=device)
+
+
+class Trainer:
+    """A network, its optimizer and its training history.
+
+    Parameters
+    ----------
+    network : torch.nn.Module
+        Called as ``network(*inputs, generator=generator)``.
+    optimizer : {"adam", "adamw", "sgd"}
+    learning_rate : float
+    weight_decay : float
+    loss : {"squared_error", "absolute_error", "huber"}
+    clip_grad_norm : float or None
+        Maximum gradient norm; None does not clip.
+    """
+
+    def __init__(
+        self,
+        network,
+        *,
+        optimizer="adam",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        loss="squared_error",
+        clip_grad_norm=None,
+    ):
+        self.network = network
+        kwargs = {"lr": learning_rate, "weight_decay": weight_decay}
+        if optimizer == "sgd":
+            kwargs["momentum"] = 0.9
+        self.optimizer = OPTIMIZERS[optimizer](network.parameters(), **kwargs)
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.clip_grad_norm = clip_grad_norm
+        self.loss_curve = []
+        self.validation_scores = []
+        self.best_loss = np.inf
+        self.best_validation_score = -np.inf
+        self.n_iter = 0
+        self.no_improvement_count = 0
+        self.converged = False
+
+    @property
+    def device(self):
+        return next(self.network.parameters()).device
+
+    def to(self, device):
+        """Move the network and the optimizer's state to ``device``, in place."""
+        self.network.to(device)
+        for state in self.optimizer.state.values():
+            for key, value in state.items():
+                # Adam keeps its step counter on the CPU; only move the moments.
+                if torch.is_tensor(value) and value.dim() > 0:
+                    state[key] = value.to(device)
+        return self
+
+    def fit(
+        self,
+        inputs,
+        target,
+        weight,
+        *,
+        epochs,
+        batch_size,
+        generator,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        verbose=0,
+    ):
+        """Train for up to ``epochs`` epochs, with MLPRegressor's stopping rules.
+
+        Parameters
+        ----------
+        inputs : tuple of tensors
+            Each of shape (n_samples, ...), on the network's device.
+        target : tensor of shape (n_samples, n_outputs)
+        weight : tensor of shape (n_samples,)
+        epochs : int
+        batch_size : int
+        generator : torch.Generator
+            Drives the validation split, the batch order and dropout.
+        early_stopping : bool
+            Hold out ``validation_fraction`` of the samples, stop when their R^2
+            has not improved by ``tol`` for ``n_iter_no_change`` epochs, and end
+            with the best weights. Otherwise the training loss is watched.
+        verbose : int
+            Print one line per epoch when positive.
+        """
+        n_samples = target.shape[0]
+        train_index = None
+        if early_stopping:
+            n_val = int(np.ceil(validation_fraction * n_samples))
+            if n_val < 1 or n_samples - n_val < 1:
+                raise ValueError(
+                    f"early_stopping needs at least one training and one validation "
+                    f"sample; {n_samples} samples with validation_fraction="
+                    f"{validation_fraction} leave none for one of them."
+                )
+            order = torch.randperm(n_samples, generator=generator, device=target.device)
+            val_index, train_index = order[:n_val], order[n_val:]
+            val_inputs = tuple(x[val_index] for x in inputs)
+            val_target, val_weight = target[val_index], weight[val_index]
+            inputs = tuple(x[train_index] for x in inputs)
+            target, weight = target[train_index], weight[train_index]
+            if not bool(weight.sum() > 0) or not bool(val_weight.sum() > 0):
+                raise ValueError(
+                    "The sample weights of the training or validation split are all "
+                    "zero; use more samples with non-zero weight or another "
+                    "random_state."
+                )
+        n_train = target.shape[0]
+        batch_size = max(1, min(batch_size, n_train))
+        elementwise_loss = LOSSES[self.loss]
+        network, optimizer = self.network, self.optimizer
+        last_good = self._snapshot()
+        best_weights = None
+        self.converged = False
+        for _ in range(epochs):
+            started = time.perf_counter()
+            network.train()
+            order = torch.randperm(n_train, generator=generator, device=target.device)
+            total = torch.zeros((), device=target.device)
+            for start in range(0, n_train, batch_size):
+                index = order[start : start + batch_size]
+                batch_weight = weight[index]
+                prediction = network(*(x[index] for x in inputs), generator=generator)
+                per_sample = elementwise_loss(prediction, target[index]).mean(dim=1)
+                weight_sum = batch_weight.sum()
+                loss = (per_sample * batch_weight).sum() / weight_sum.clamp_min(1e-12)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if self.clip_grad_norm is not None:
+                    torch.nn.utils.clip_grad_norm_(
+                        network.parameters(), self.clip_grad_norm
+                    )
+                optimizer.step()
+                total += loss.detach() * weight_sum
+            epoch_loss = float(total / weight.sum())
+            if not np.isfinite(epoch_loss):
+                self._diverged(last_good, epoch_loss)
+                break
+            last_good = self._snapshot()
+            self.n_iter += 1
+            self.loss_curve.append(epoch_loss)
+            if early_stopping:
+                score = self.r2_score(val_inputs, val_target, val_weight)
+                self.validation_scores.append(score)
+                improved = score >= self.best_validation_score + tol
+                if score > self.best_validation_score:
+                    self.best_validation_score = score
+                    best_weights = copy.deepcopy(network.state_dict())
+            else:
+                improved = epoch_loss <= self.best_loss - tol
+            self.best_loss = min(self.best_loss, epoch_loss)
+            self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
+            if verbose > 0:
+                self._report(started, early_stopping)
+            if self.no_improvement_count > n_iter_no_change:
+                self.converged = True
+                break
+        if best_weights is not None:
+            network.load_state_dict(best_weights)
+        return self
+
+    def predict(self, inputs):
+        """Network outputs for ``inputs`` (a tuple of tensors), in inference mode.
+
+        Every chunk has the same shape (the last one is zero-padded), so a sample's
+        prediction does not depend on which other samples share its call: matrix
+        kernels pick their summation order by shape.
+        """
+        self.network.eval()
+        n_samples = inputs[0].shape[0]
+        chunk = PREDICT_CHUNK[self.device.type == "cuda"]
+        outputs = []
+        with torch.inference_mode():
+            for start in range(0, n_samples, chunk):
+                batch = [x[start : start + chunk] for x in inputs]
+                n_rows = batch[0].shape[0]
+                if n_rows < chunk:
+                    batch = [_pad_rows(x, chunk) for x in batch]
+                outputs.append(self.network(*batch)[:n_rows])
+        return torch.cat(outputs)
+
+    def r2_score(self, inputs, target, weight):
+        """Weighted R^2 of the network on ``inputs``, averaged over outputs."""
+        prediction = self.predict(inputs)
+        weight = weight[:, None]
+        mean = (weight * target).sum(0) / weight.sum()
+        residual = (weight * (target - prediction) ** 2).sum(0)
+        spread = (weight * (target - mean) ** 2).sum(0)
+        r2 = torch.where(
+            spread > 0, 1 - residual / spread.clamp_min(1e-30), (residual == 0).float()
+        )
+        return float(r2.mean())
+
+    def _snapshot(self):
+        return copy.deepcopy(self.network.state_dict())
+
+    def _diverged(self, last_good, epoch_loss):
+        """Restore the last finite weights, or fail if there are none."""
+        self.network.load_state_dict(last_good)
+        self.optimizer.state.clear()
+        if not self.loss_curve:
+            raise FloatingPointError(
+                f"The training loss became {epoch_loss} in the first epoch: training "
+                f"diverged. Lower learning_rate (now {self.learning_rate}), set "
+                "clip_grad_norm, or scale the inputs."
+            )
+        import warnings
+
+        warnings.warn(
+            f"The training loss became {epoch_loss} at epoch {self.n_iter + 1}; the "
+            f"weights of epoch {self.n_iter} were restored and training stopped. "
+            f"Lower learning_rate (now {self.learning_rate}) or set clip_grad_norm.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+    def _report(self, started, early_stopping):
+        line = f"Epoch {self.n_iter}: loss = {self.loss_curve[-1]:.6f}"
+        if early_stopping:
+            line += f", validation score = {self.validation_scores[-1]:.6f}"
+        print(f"{line} ({time.perf_counter() - started:.2f} s)", flush=True)
+
+
+class TorchStatePickleMixin:
+    """Pickle a fitted ``trainer_`` on the CPU and reload it where it can run.
+
+    A model fitted on CUDA unpickles on a machine without a GPU: the trainer is
+    always stored on the CPU and moved back to ``device_`` when that device exists.
+    """
+
+    def __getstate__(self):
+        parent = getattr(super(), "__getstate__", None)
+        state = parent() if parent is not None else self.__dict__.copy()
+        trainer = state.get("trainer_")
+        if trainer is not None and trainer.device.type != "cpu":
+            state = dict(state)
+            state["trainer_"] = copy.deepcopy(trainer).to("cpu")
+        return state
+
+    def __setstate__(self, state):
+        parent = getattr(super(), "__setstate__", None)
+        if parent is not None:
+            parent(state)
+        else:
+            self.__dict__.update(state)
+        trainer = self.__dict__.get("trainer_")
+        device = self.__dict__.get("device_")
+        if trainer is None or device is None:
+            return
+        if device.type == "cuda" and not torch.cuda.is_available():
+            device = torch.device("cpu")
+        self.device_ = device
+        trainer.to(device)
