@@ -14,11 +14,12 @@ __all__ = [
 
 
 def as_sequences(X, n_channels=None):
-    """Shape validated numeric ``X`` into ``(n_samples, n_timesteps, n_channels)`` float32.
+    """Shape numeric ``X`` into float32 ``(n_samples, n_timesteps, n_channels)``.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_channels)
+    X : ndarray of shape (n_samples, n_timesteps) or \
+            (n_samples, n_timesteps, n_channels)
         A 2D array holds one univariate sequence per row; a 3D array is in PyTorch's
         ``batch_first`` layout.
     n_channels : int, default=None

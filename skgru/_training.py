@@ -1,4 +1,6 @@
-"""The one training loop: tensors in, trained network out. Knows nothing of sklearn/sktime.
+"""The one training loop: tensors in, trained network out.
+
+It knows nothing of sklearn or sktime.
 
 Data stays on the device for the whole fit; each epoch draws one ``randperm`` from a
 local generator and slices batches from it, with no ``DataLoader`` and no per-sample
@@ -94,7 +96,8 @@ def resolve_device(device):
         raise ValueError(f"device={device!r} asks for MPS, which is not available.")
     elif resolved.type not in ("cpu", "cuda", "mps"):
         raise ValueError(
-            f"device must be 'auto', 'cpu', 'cuda' or 'mps' (optionally with an index); "
+            "device must be 'auto', 'cpu', 'cuda' or 'mps' (optionally with an "
+            f"index); "
             f"got {device!r}."
         )
     return resolved
@@ -120,7 +123,7 @@ def seed_from_random_state(random_state):
 
 
 def make_generator(seed, device):
-    """A local ``torch.Generator`` on ``device`` (torch's global RNG stays untouched)."""
+    """A local ``torch.Generator`` on ``device``; torch's global RNG is untouched."""
     generator = torch.Generator(device=device)
     generator.manual_seed(int(seed) % (2**63))
     return generator

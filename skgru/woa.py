@@ -148,11 +148,26 @@ class WhaleOptimizer:
         C = 2.0 * rng.random((n, 1))
         p = rng.random((n, 1))
         l = (a2 - 1.0) * rng.random((n, 1)) + 1.0  # noqa: E741
-        random_whales = X[rng.integers(n, size=(n, d)), np.arange(d)]
+        k = rng.integers(n, size=(n, d))
+        random_whales = X[k, np.arange(d)]
         reference = np.where(np.abs(A) < 1.0, leader, random_whales)
         encircle = reference - A * np.abs(C * reference - X)
         spiral = np.abs(leader - X) * np.exp(self.b * l) * np.cos(2 * np.pi * l) + leader
-        return np.where(p < 0.5, encircle, spiral)
+        new = np.where(p < 0.5, encircle, spiral)
+        if getattr(self, "_sequential", True):
+            explore = (p < 0.5) & (np.abs(A) >= 1.0)
+            dep = explore & (k < np.arange(n)[:, None])
+            if dep.any():
+                rows, cols = np.nonzero(dep)
+                kk = k[rows, cols]
+                Ad, Cd, Xd = A[rows, 0], C[rows, 0], X[rows, cols]
+                for _ in range(n):
+                    ref = new[kk, cols]
+                    upd = ref - Ad * np.abs(Cd * ref - Xd)
+                    if np.array_equal(upd, new[rows, cols]):
+                        break
+                    new[rows, cols] = upd
+        return new
 
 
 def _as_generator(random_state):
