@@ -7,8 +7,10 @@ local generator and slices batches from it, with no ``DataLoader`` and no per-sa
 Python loop. The loss is reduced on the device and read back once per epoch.
 """
 
+import collections
 import copy
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -163,13 +165,14 @@ class Trainer:
         clip_grad_norm=None,
     ):
         self.network = network
-        kwargs = {"lr": learning_rate, "weight_decay": weight_decay}
-        if optimizer == "sgd":
-            kwargs["momentum"] = 0.9
-        self.optimizer = OPTIMIZERS[optimizer](network.parameters(), **kwargs)
-        self.loss = loss
-        self.learning_rate = learning_rate
-        self.clip_grad_norm = clip_grad_norm
+        self.optimizer = None
+        self.configure(
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            loss=loss,
+            clip_grad_norm=clip_grad_norm,
+        )
         self.loss_curve = []
         self.validation_scores = []
         self.best_loss = np.inf
@@ -177,6 +180,23 @@ class Trainer:
         self.n_iter = 0
         self.no_improvement_count = 0
         self.converged = False
+
+    def configure(self, *, optimizer, learning_rate, weight_decay, loss, clip_grad_norm):
+        """Set the training options; a new optimizer kind starts a fresh optimizer.
+
+        The same kind keeps its state (Adam's moments) and takes the new learning
+        rate and weight decay, so a warm start honours changed parameters.
+        """
+        kind = OPTIMIZERS[optimizer]
+        if not isinstance(self.optimizer, kind):
+            kwargs = {"momentum": 0.9} if optimizer == "sgd" else {}
+            self.optimizer = kind(self.network.parameters(), lr=learning_rate, **kwargs)
+        for group in self.optimizer.param_groups:
+            group["lr"] = learning_rate
+            group["weight_decay"] = weight_decay
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.clip_grad_norm = clip_grad_norm
 
     @property
     def device(self):
@@ -252,7 +272,9 @@ class Trainer:
         batch_size = max(1, min(batch_size, n_train))
         elementwise_loss = LOSSES[self.loss]
         network, optimizer = self.network, self.optimizer
-        last_good = self._snapshot()
+        # Weights at the start of the last two epochs: the end of an epoch is only
+        # vouched for by the next epoch's loss, so a divergence rolls back two.
+        checkpoints = collections.deque([self._snapshot()], maxlen=2)
         best_weights = None
         self.converged = False
         for _ in range(epochs):
@@ -277,9 +299,9 @@ class Trainer:
                 total += loss.detach() * weight_sum
             epoch_loss = float(total / weight.sum())
             if not np.isfinite(epoch_loss):
-                self._diverged(last_good, epoch_loss)
+                self._diverged(checkpoints, epoch_loss)
                 break
-            last_good = self._snapshot()
+            checkpoints.append(self._snapshot())
             self.n_iter += 1
             self.loss_curve.append(epoch_loss)
             if early_stopping:
@@ -337,20 +359,24 @@ class Trainer:
     def _snapshot(self):
         return copy.deepcopy(self.network.state_dict())
 
-    def _diverged(self, last_good, epoch_loss):
-        """Restore the last finite weights, or fail if there are none."""
-        self.network.load_state_dict(last_good)
+    def _diverged(self, checkpoints, epoch_loss):
+        """Roll back to weights a finite loss vouched for, or fail if there are none."""
+        failed_epoch = self.n_iter + 1
+        if len(checkpoints) == 2:  # the last finite epoch's end is suspect too
+            self.n_iter -= 1
+            self.loss_curve.pop()
+            del self.validation_scores[self.n_iter :]
+            self.best_loss = min(self.loss_curve, default=np.inf)
+        self.network.load_state_dict(checkpoints[0])
         self.optimizer.state.clear()
         if not self.loss_curve:
             raise FloatingPointError(
-                f"The training loss became {epoch_loss} in the first epoch: training "
-                f"diverged. Lower learning_rate (now {self.learning_rate}), set "
-                "clip_grad_norm, or scale the inputs."
+                f"The training loss became {epoch_loss} at epoch {failed_epoch}: "
+                f"training diverged. Lower learning_rate (now {self.learning_rate}), "
+                "set clip_grad_norm, or scale the inputs."
             )
-        import warnings
-
         warnings.warn(
-            f"The training loss became {epoch_loss} at epoch {self.n_iter + 1}; the "
+            f"The training loss became {epoch_loss} at epoch {failed_epoch}; the "
             f"weights of epoch {self.n_iter} were restored and training stopped. "
             f"Lower learning_rate (now {self.learning_rate}) or set clip_grad_norm.",
             RuntimeWarning,

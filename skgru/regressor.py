@@ -321,14 +321,14 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
                 bidirectional=self.bidirectional,
                 dropout=self.dropout,
             )
-            self.trainer_ = Trainer(
-                network,
-                optimizer=self.optimizer,
-                learning_rate=self.learning_rate,
-                weight_decay=self.weight_decay,
-                loss=self.loss,
-                clip_grad_norm=self.clip_grad_norm,
-            )
+            self.trainer_ = Trainer(network)
+        self.trainer_.configure(
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            weight_decay=self.weight_decay,
+            loss=self.loss,
+            clip_grad_norm=self.clip_grad_norm,
+        )
         # A fresh stream per call keeps repeated warm starts reproducible.
         generator = make_generator(self._seed + self.trainer_.n_iter + 1, self.device_)
         device = self.device_

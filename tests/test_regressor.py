@@ -1,0 +1,411 @@
+"""GRURegressor: behaviour, real sklearn/sktime workflows, bad input and failure."""
+
+import pickle
+import random
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skgru import GRURegressor
+
+FAST = dict(hidden_size=8, max_epochs=15, random_state=0)
+
+
+def sequences(n=160, steps=10, channels=None, seed=0):
+    """Sequences whose target is a known function of their last steps."""
+    rng = np.random.default_rng(seed)
+    shape = (n, steps) if channels is None else (n, steps, channels)
+    X = rng.normal(size=shape)
+    last = X[:, -3:] if channels is None else X[:, -3:, 0]
+    y = 50.0 + 20.0 * last.sum(axis=1)
+    return X, y
+
+
+def quiet_fit(model, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(*args, **kwargs)
+
+
+# --- learning and shapes ---------------------------------------------------------
+
+
+def test_learns_unscaled_target_with_defaults():
+    X, y = sequences(n=300)
+    model = quiet_fit(GRURegressor(random_state=0), X, y)
+    assert model.score(X, y) > 0.95
+    # The target is standardized inside and mapped back at predict.
+    assert abs(model.predict(X).mean() - y.mean()) < 0.1 * y.std()
+
+
+def test_3d_input_and_multi_output():
+    X, y = sequences(n=200, channels=3)
+    Y = np.column_stack([y, -2.0 * y])
+    model = quiet_fit(GRURegressor(hidden_size=16, max_epochs=40, random_state=0), X, Y)
+    assert model.predict(X).shape == (200, 2)
+    assert model.n_features_in_ == 10
+    assert model.n_channels_ == 3
+    assert model.score(X, Y) > 0.8
+
+
+def test_2d_target_with_one_column_keeps_its_shape():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST), X, y[:, None])
+    assert model.predict(X).shape == (60, 1)
+
+
+def test_dataframe_sets_feature_names():
+    X, y = sequences(n=60)
+    frame = pd.DataFrame(X, columns=[f"t{i}" for i in range(X.shape[1])])
+    model = quiet_fit(GRURegressor(**FAST), frame, y)
+    assert list(model.feature_names_in_) == list(frame.columns)
+    with pytest.warns(UserWarning, match="feature names"):
+        model.predict(X)
+
+
+def test_bidirectional_stacked_dropout_and_every_option_train():
+    X, y = sequences(n=80)
+    for options in [
+        dict(bidirectional=True, num_layers=2, dropout=0.2),
+        dict(optimizer="sgd", learning_rate=0.01, loss="huber", clip_grad_norm=1.0),
+        dict(optimizer="adamw", weight_decay=0.01, loss="absolute_error"),
+    ]:
+        model = quiet_fit(GRURegressor(**{**FAST, **options}), X, y)
+        assert np.isfinite(model.predict(X)).all()
+        assert len(model.loss_curve_) == model.n_iter_
+
+
+def test_history_attributes_follow_mlp_semantics():
+    X, y = sequences(n=120)
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    assert model.n_iter_ == len(model.loss_curve_) <= 15
+    assert model.best_loss_ == min(model.loss_curve_)
+    assert model.validation_scores_ == [] and model.best_validation_score_ is None
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+
+
+def test_early_stopping_restores_best_validation_weights():
+    X, y = sequences(n=200)
+    model = GRURegressor(
+        hidden_size=8,
+        max_epochs=300,
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate=0.02,
+        random_state=0,
+    ).fit(X, y)
+    assert model.n_iter_ < 300
+    assert len(model.validation_scores_) == model.n_iter_
+    assert model.best_validation_score_ == max(model.validation_scores_)
+    # Stopped after n_iter_no_change + 1 epochs without improvement.
+    best_epoch = int(np.argmax(model.validation_scores_))
+    assert model.n_iter_ - 1 - best_epoch >= 3
+
+
+def test_convergence_stops_before_max_epochs_and_warns_otherwise():
+    X, y = sequences(n=100)
+    converged = GRURegressor(hidden_size=8, tol=10.0, n_iter_no_change=2, random_state=0)
+    # MLPRegressor rule: stop once more than n_iter_no_change epochs fail to improve.
+    assert converged.fit(X, y).n_iter_ == 4
+    with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
+        GRURegressor(hidden_size=8, max_epochs=2, random_state=0).fit(X, y)
+
+
+def test_verbose_prints_one_line_per_epoch(capsys):
+    X, y = sequences(n=50)
+    quiet_fit(GRURegressor(**{**FAST, "max_epochs": 3}, verbose=1), X, y)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line]
+    assert len(lines) == 3 and lines[0].startswith("Epoch 1: loss = ")
+
+
+# --- incremental training ----------------------------------------------------------
+
+
+def test_partial_fit_trains_one_epoch_per_call():
+    X, y = sequences(n=100)
+    model = GRURegressor(hidden_size=8, random_state=0)
+    for expected in range(1, 6):
+        model.partial_fit(X, y)
+        assert model.n_iter_ == expected
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+
+
+def test_warm_start_continues_and_cold_start_restarts():
+    X, y = sequences(n=100)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    first = model.n_iter_
+    quiet_fit(model, X, y)
+    assert model.n_iter_ > first and len(model.loss_curve_) == model.n_iter_
+    cold = quiet_fit(GRURegressor(**FAST), X, y)
+    quiet_fit(cold, X, y)
+    assert cold.n_iter_ <= 15
+
+
+def test_warm_start_with_other_output_count_is_rejected():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    with pytest.raises(ValueError, match="outputs"):
+        model.fit(X, np.column_stack([y, y]))
+
+
+# --- randomness ---------------------------------------------------------------------
+
+
+def test_same_random_state_same_predictions_and_no_global_rng_touched():
+    X, y = sequences(n=80)
+    torch_state, numpy_state, python_state = (
+        torch.get_rng_state(),
+        np.random.get_state(),
+        random.getstate(),
+    )
+    threads = torch.get_num_threads()
+    first = quiet_fit(GRURegressor(**FAST, dropout=0.3, num_layers=2), X, y)
+    second = quiet_fit(GRURegressor(**FAST, dropout=0.3, num_layers=2), X, y)
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    assert torch.equal(torch_state, torch.get_rng_state())
+    assert np.array_equal(numpy_state[1], np.random.get_state()[1])
+    assert python_state == random.getstate()
+    assert torch.get_num_threads() == threads
+
+
+def test_random_state_none_draws_fresh_weights():
+    X, y = sequences(n=60)
+    a = quiet_fit(GRURegressor(hidden_size=8, max_epochs=2), X, y).predict(X)
+    b = quiet_fit(GRURegressor(hidden_size=8, max_epochs=2), X, y).predict(X)
+    assert not np.allclose(a, b)
+
+
+def test_prediction_of_a_sample_does_not_depend_on_its_batch():
+    X, y = sequences(n=300)
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    full = model.predict(X)
+    pieces = np.concatenate([model.predict(X[i : i + 7]) for i in range(0, 300, 7)])
+    np.testing.assert_array_equal(full, pieces)
+
+
+# --- sample weights -----------------------------------------------------------------
+
+
+def test_weighted_fit_matches_repeated_rows_with_full_batch():
+    X, y = sequences(n=60)
+    weights = np.random.default_rng(1).integers(1, 4, size=60)
+    full_batch = dict(hidden_size=8, max_epochs=30, batch_size=1000, random_state=0)
+    weighted = quiet_fit(GRURegressor(**full_batch), X, y, sample_weight=weights)
+    repeated = quiet_fit(
+        GRURegressor(**full_batch), np.repeat(X, weights, 0), np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-3)
+    unweighted = quiet_fit(GRURegressor(**full_batch), X, y)
+    assert not np.allclose(weighted.predict(X), unweighted.predict(X), rtol=1e-3)
+
+
+def test_zero_weights_remove_samples():
+    X, y = sequences(n=60)
+    noise = np.random.default_rng(2).normal(size=(30, X.shape[1]))
+    X_more, y_more = np.vstack([X, noise]), np.concatenate([y, np.full(30, 1e3)])
+    weights = np.r_[np.ones(60), np.zeros(30)]
+    full_batch = dict(hidden_size=8, max_epochs=30, batch_size=1000, random_state=0)
+    with_zeros = quiet_fit(GRURegressor(**full_batch), X_more, y_more, sample_weight=weights)
+    without = quiet_fit(GRURegressor(**full_batch), X, y)
+    np.testing.assert_allclose(with_zeros.predict(X), without.predict(X), rtol=1e-4)
+
+
+def test_all_zero_or_negative_weights_are_rejected():
+    X, y = sequences(n=30)
+    with pytest.raises(ValueError, match="weight"):
+        GRURegressor(**FAST).fit(X, y, sample_weight=np.zeros(30))
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        GRURegressor(**FAST).fit(X, y, sample_weight=-np.ones(30))
+
+
+# --- real workflows -------------------------------------------------------------------
+
+
+def test_pipeline_cross_val_score_and_grid_search():
+    X, y = sequences(n=150)
+    pipe = make_pipeline(
+        StandardScaler(), GRURegressor(hidden_size=16, max_epochs=40, random_state=0)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        scores = cross_val_score(pipe, X, y, cv=KFold(3))
+        grid = GridSearchCV(
+            pipe,
+            {"gruregressor__hidden_size": [4, 8], "gruregressor__max_epochs": [5]},
+            cv=2,
+        ).fit(X, y)
+    assert scores.shape == (3,) and np.isfinite(scores).all() and scores.mean() > 0.5
+    assert grid.best_params_["gruregressor__hidden_size"] in (4, 8)
+    assert len(grid.cv_results_["params"]) == 2
+
+
+def test_transformed_target_regressor():
+    X, y = sequences(n=120)
+    model = TransformedTargetRegressor(
+        regressor=GRURegressor(**FAST), func=np.log, inverse_func=np.exp
+    )
+    quiet_fit(model, X, np.abs(y) + 1.0)
+    assert (model.predict(X) > 0).all()
+
+
+def test_clone_and_pickle_round_trip():
+    X, y = sequences(n=80)
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(model.predict(X), restored.predict(X))
+    assert restored.device_ == torch.device("cpu")
+    fresh = clone(model)
+    assert not hasattr(fresh, "trainer_") and fresh.get_params() == model.get_params()
+    # The restored model can keep training.
+    restored.partial_fit(X, y)
+    assert restored.n_iter_ == model.n_iter_ + 1
+
+
+def test_pickle_of_a_cuda_model_loads_on_the_cpu(monkeypatch):
+    """A model saved from a GPU comes back on the CPU where there is none."""
+    X, y = sequences(n=40)
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    # Pretend the model was fitted on CUDA: unpickling must fall back to the CPU.
+    model.device_ = torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.device_ == torch.device("cpu")
+    assert np.isfinite(restored.predict(X)).all()
+
+
+def test_sktime_make_reduction_on_airline():
+    from sktime.datasets import load_airline
+    from sktime.forecasting.compose import make_reduction
+    from sktime.performance_metrics.forecasting import (
+        mean_absolute_percentage_error,
+    )
+    from sktime.split import temporal_train_test_split
+
+    y = np.log(load_airline())
+    train, test = temporal_train_test_split(y, test_size=12)
+    forecaster = make_reduction(
+        make_pipeline(StandardScaler(), GRURegressor(random_state=0)),
+        window_length=12,
+        strategy="recursive",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        forecaster.fit(train)
+    prediction = forecaster.predict(fh=np.arange(1, 13))
+    assert prediction.index.equals(test.index)
+    assert mean_absolute_percentage_error(test, prediction) < 0.05
+
+
+# --- bad input and failure ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        (np.full((10, 5), np.nan), "NaN"),
+        (np.full((10, 5), np.inf), "infinity"),
+        (np.zeros((10, 5, 2, 2)), "dimensions|dim"),
+        (np.zeros((0, 5)), "0 sample"),
+        (np.array([["a", "b"]] * 10), "string|float"),
+    ],
+)
+def test_bad_X_is_rejected_with_a_clear_message(X, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        GRURegressor(**FAST).fit(X, np.zeros(len(X)))
+
+
+def test_wrong_layout_message_names_the_expected_layout():
+    model = quiet_fit(GRURegressor(**FAST), *sequences(n=30, channels=2))
+    with pytest.raises(ValueError, match="features per time step"):
+        model.predict(np.zeros((3, 10, 5)))
+    with pytest.raises(ValueError, match="10 features"):
+        model.predict(np.zeros((3, 4)))
+
+
+def test_mismatched_lengths_are_rejected():
+    X, y = sequences(n=30)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        GRURegressor(**FAST).fit(X, y[:-1])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"hidden_size": -1}, "'hidden_size' parameter"),
+        ({"num_layers": 0}, "'num_layers' parameter"),
+        ({"optimizer": "rmsprop"}, "'optimizer' parameter"),
+        ({"loss": "poisson"}, "'loss' parameter"),
+        ({"dropout": 1.0}, "'dropout' parameter"),
+        ({"learning_rate": 0.0}, "'learning_rate' parameter"),
+        ({"device": 3}, "'device' parameter"),
+        ({"device": "tpu"}, "device must be"),
+        ({"device": "cuda:0"}, "no CUDA device"),
+    ],
+)
+def test_invalid_parameters_name_the_argument(params, message):
+    if params.get("device") == "cuda:0" and torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    X, y = sequences(n=20)
+    with pytest.raises(ValueError, match=message):
+        GRURegressor(**{**FAST, **params}).fit(X, y)
+
+
+def test_divergence_in_first_epoch_names_the_learning_rate():
+    X, y = sequences(n=60)
+    with pytest.raises(FloatingPointError, match="learning_rate"):
+        GRURegressor(
+            optimizer="sgd", learning_rate=1e30, max_epochs=5, random_state=0
+        ).fit(X * 1e20, y)
+
+
+def test_later_divergence_restores_weights_and_warns():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**{**FAST, "max_epochs": 3}, warm_start=True), X, y)
+    before = model.predict(X)
+    # A warm start takes the new learning rate, which makes the next epoch blow up.
+    model.set_params(optimizer="sgd", learning_rate=1e30)
+    with pytest.warns(RuntimeWarning, match="restored"):
+        model.fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), before)
+    assert model.n_iter_ == 3
+
+
+def test_warm_start_takes_a_changed_learning_rate():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    model.set_params(learning_rate=0.123)
+    quiet_fit(model, X, y)
+    assert model.trainer_.optimizer.param_groups[0]["lr"] == 0.123
+
+
+def test_early_stopping_on_too_few_samples_is_clear():
+    with pytest.raises(ValueError, match="early_stopping"):
+        GRURegressor(**FAST, early_stopping=True).fit(np.zeros((1, 4)), [1.0])
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    steps=st.integers(1, 6),
+    channels=st.integers(1, 3),
+    outputs=st.integers(1, 3),
+    scale=st.floats(1e-3, 1e4),
+)
+def test_any_valid_shape_fits_and_predicts_finite(n, steps, channels, outputs, scale):
+    rng = np.random.default_rng(n * 100 + steps)
+    X = rng.normal(size=(n, steps, channels))
+    y = scale * rng.normal(size=(n, outputs))
+    model = quiet_fit(GRURegressor(hidden_size=4, max_epochs=2, random_state=0), X, y)
+    prediction = model.predict(X)
+    assert prediction.shape == (n, outputs) and np.isfinite(prediction).all()
