@@ -181,7 +181,9 @@ class Trainer:
         self.no_improvement_count = 0
         self.converged = False
 
-    def configure(self, *, optimizer, learning_rate, weight_decay, loss, clip_grad_norm):
+    def configure(
+        self, *, optimizer, learning_rate, weight_decay, loss, clip_grad_norm
+    ):
         """Set the training options; a new optimizer kind starts a fresh optimizer.
 
         The same kind keeps its state (Adam's moments) and takes the new learning

@@ -6,17 +6,57 @@ serves :func:`whale_minimize`, :class:`~skgru.WhaleSearchCV` and
 :class:`~skgru.ForecastingWhaleSearchCV`.
 
 WOA's moves are all relative to the leader and are pulled toward the coordinate
-origin, so internally whales live in coordinates centred on each range,
-``z = 2 * u - 1`` in ``[-1, 1]``: the origin is the middle of the space, never a
-corner of it.
+origin (the encircling step compares a whale with ``C * leader``, a point on the
+line from the origin to the leader), so internally whales live in coordinates
+centred on each range, ``z = 2 * u - 1`` in ``[-1, 1]``: the origin is the middle
+of the space, never a corner of it. :func:`whale_minimize` maps ``z`` straight to
+``x = mid + half_width * z``, so floating-point resolution near the middle of the
+box is as fine as in the author's code, which works on ``x`` itself.
+
+Two readings of the algorithm
+-----------------------------
+The paper's text and the author's public MATLAB code (``WOA.m``) differ, and the
+``variant`` parameter offers both:
+
+``"matlab"`` (the default)
+    A port of ``WOA.m``: one scalar ``A = 2*a*r1 - a`` and ``C = 2*r2`` per whale;
+    with ``p < 0.5`` and ``|A| >= 1`` every dimension copies from its own randomly
+    drawn whale; the spiral's ``l`` is drawn from ``[a2, 1]`` with ``a2`` falling
+    from -1 to -2. ``WOA.m`` updates whales one after another in place, so a
+    random whale drawn from the earlier part of the population has already moved;
+    the vectorized step reproduces that exactly (a fixed point over the chains of
+    such references, solved with whole-array passes).
+``"paper"``
+    The equations of the paper's text: ``A`` and ``C`` are per-dimension random
+    vectors, ``|A| < 1`` is decided per dimension, a random whale is one whole
+    whale, and ``l`` is uniform in ``[-1, 1]``.
+
+Both share the MATLAB loop: clip to the bounds, evaluate, update the leader, set
+``a = 2 - t*2/max_iter`` (and ``a2 = -1 - t/max_iter``), move; ``max_iter *
+n_agents`` evaluations in all.
+
+Against Table 4 of the paper (F1-F13, 30 dimensions, 30 whales, 500 iterations,
+mean of 10 seeds; ``benchmarks/bench_woa.py``), ``"matlab"`` lands at or below the
+table on 11 of 13 functions (far below on F1, F2, F9-F13) but, like the author's
+code itself, misses F3 (about 4e4 against 5e-7) and F4 (about 50 against 0.07).
+``"paper"`` comes much closer on F3 (about 0.1) and F4 (about 1) but misses the
+table on F1, F2, F9 and F12 (F9: about 140 against 0). Neither reproduces the
+whole table, so the default is the reading that matches it on more functions,
+which is also the author's published code: ``"matlab"``. On optima moved away
+from the centre ``"paper"`` is often the better one; pass ``variant="paper"``
+there.
 """
 
+import numbers
+
 import numpy as np
+from scipy.optimize import Bounds, OptimizeResult
 from sklearn.utils import check_random_state
 
-__all__ = ["WhaleOptimizer"]
+__all__ = ["WhaleOptimizer", "whale_minimize"]
 
 VARIANTS = ("paper", "matlab")
+DEFAULT_VARIANT = "matlab"
 
 
 class WhaleOptimizer:
@@ -32,11 +72,13 @@ class WhaleOptimizer:
         Number of iterations; ``a`` falls linearly from 2 to 0 over them.
     b : float, default=1.0
         Shape constant of the logarithmic spiral.
-    variant : {"paper", "matlab"}, default="paper"
-        ``"paper"`` follows the equations of the paper with per-dimension random
-        vectors ``A`` and ``C``; ``"matlab"`` follows the author's public MATLAB code
-        (one scalar ``A`` and ``C`` per whale, a random whale drawn per dimension,
-        ``l`` drawn from ``[a2, 1]``).
+    variant : {"matlab", "paper"}, default="matlab"
+        ``"matlab"`` follows the author's public MATLAB code (one scalar ``A`` and
+        ``C`` per whale, a random whale drawn per dimension, ``l`` drawn from
+        ``[a2, 1]``, whales updated in order, in place); ``"paper"`` follows the
+        equations of the paper's text with per-dimension random vectors ``A`` and
+        ``C``. See the module docstring for how the two compare with the paper's
+        Table 4 and why ``"matlab"`` is the default.
     random_state : int, RandomState or Generator, default=None
         Seed of the local random generator; all random draws happen here.
 
@@ -45,11 +87,31 @@ class WhaleOptimizer:
     n_iter_ : int
         Number of populations told so far.
     best_position_ : ndarray of shape (n_dims,)
-        Best position seen, in the unit hypercube.
+        Best position seen, in the unit hypercube (a fresh copy on every access).
     best_value_ : float
-        Objective value at ``best_position_``.
+        Objective value at ``best_position_`` (``inf`` until a finite or
+        ``-inf`` value has been told).
     history_ : list of float
         Best value after each iteration.
+
+    Notes
+    -----
+    One iteration is one :meth:`ask` (the population to evaluate, already clipped
+    to the bounds) and one :meth:`tell` (its values). ``tell`` updates the leader
+    and then moves the whales, so after ``max_iter`` tells (``done``) the
+    optimizer has spent exactly ``max_iter * n_agents`` evaluations, as the
+    MATLAB code does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgru.woa import WhaleOptimizer
+    >>> opt = WhaleOptimizer(2, n_agents=10, max_iter=50, random_state=0)
+    >>> while not opt.done:
+    ...     u = opt.ask()
+    ...     opt.tell(np.sum((u - 0.3) ** 2, axis=1))
+    >>> bool(opt.best_value_ < 1e-3)
+    True
     """
 
     def __init__(
@@ -59,7 +121,7 @@ class WhaleOptimizer:
         n_agents=30,
         max_iter=500,
         b=1.0,
-        variant="paper",
+        variant=DEFAULT_VARIANT,
         random_state=None,
     ):
         if int(n_dims) < 1:
@@ -76,6 +138,7 @@ class WhaleOptimizer:
         self.b = float(b)
         self.variant = variant
         self._rng = _as_generator(random_state)
+        # centred coordinates: z in [-1, 1], z = 0 is the middle of every range
         self._positions = self._rng.uniform(-1.0, 1.0, (self.n_agents, self.n_dims))
         self._leader = np.zeros(self.n_dims)
         self.best_value_ = np.inf
@@ -92,7 +155,13 @@ class WhaleOptimizer:
         return self.n_iter_ >= self.max_iter
 
     def ask(self):
-        """Return the population to evaluate next, shape ``(n_agents, n_dims)`` in [0, 1]."""
+        """Return the population to evaluate next.
+
+        Returns
+        -------
+        ndarray of shape (n_agents, n_dims)
+            Positions in the unit hypercube ``[0, 1]``; a fresh array.
+        """
         return (self._positions + 1.0) / 2.0
 
     def tell(self, values):
@@ -119,55 +188,78 @@ class WhaleOptimizer:
         self.n_iter_ += 1
 
     def _move(self, t):
+        # WOA.m: a=2-t*((2)/Max_iter); a2=-1+t*((-1)/Max_iter), t counted from 0
         a = 2.0 - t * (2.0 / self.max_iter)
         if self.variant == "paper":
-            new = self._move_paper(a)
+            new = _paper_step(self._positions, self._leader, self.b, *self._draw_paper(a))
         else:
             a2 = -1.0 + t * (-1.0 / self.max_iter)
-            new = self._move_matlab(a, a2)
+            new = _matlab_step(
+                self._positions, self._leader, self.b, *self._draw_matlab(a, a2)
+            )
         np.clip(new, -1.0, 1.0, out=new)
         self._positions = new
 
-    def _move_paper(self, a):
-        rng, X, leader = self._rng, self._positions, self._leader
-        n, d = X.shape
+    def _draw_paper(self, a):
+        """Random draws of one ``"paper"`` step: ``A, C, p, l, k``."""
+        rng, (n, d) = self._rng, self._positions.shape
         A = 2.0 * a * rng.random((n, d)) - a
         C = 2.0 * rng.random((n, d))
         p = rng.random((n, 1))
         l = rng.uniform(-1.0, 1.0, (n, 1))  # noqa: E741 (the paper's name)
-        random_whales = X[rng.integers(n, size=n)]
-        reference = np.where(np.abs(A) < 1.0, leader, random_whales)
-        encircle = reference - A * np.abs(C * reference - X)
-        spiral = np.abs(leader - X) * np.exp(self.b * l) * np.cos(2 * np.pi * l) + leader
-        return np.where(p < 0.5, encircle, spiral)
+        k = rng.integers(n, size=n)  # one random whale per whale
+        return A, C, p, l, k
 
-    def _move_matlab(self, a, a2):
-        rng, X, leader = self._rng, self._positions, self._leader
-        n, d = X.shape
-        A = 2.0 * a * rng.random((n, 1)) - a
-        C = 2.0 * rng.random((n, 1))
+    def _draw_matlab(self, a, a2):
+        """Random draws of one ``"matlab"`` step: ``A, C, p, l, k``."""
+        rng, (n, d) = self._rng, self._positions.shape
+        A = 2.0 * a * rng.random((n, 1)) - a  # A=2*a*r1-a, one per whale
+        C = 2.0 * rng.random((n, 1))  # C=2*r2
+        l = (a2 - 1.0) * rng.random((n, 1)) + 1.0  # noqa: E741  l=(a2-1)*rand+1
         p = rng.random((n, 1))
-        l = (a2 - 1.0) * rng.random((n, 1)) + 1.0  # noqa: E741
-        k = rng.integers(n, size=(n, d))
-        random_whales = X[k, np.arange(d)]
-        reference = np.where(np.abs(A) < 1.0, leader, random_whales)
-        encircle = reference - A * np.abs(C * reference - X)
-        spiral = np.abs(leader - X) * np.exp(self.b * l) * np.cos(2 * np.pi * l) + leader
-        new = np.where(p < 0.5, encircle, spiral)
-        if getattr(self, "_sequential", True):
-            explore = (p < 0.5) & (np.abs(A) >= 1.0)
-            dep = explore & (k < np.arange(n)[:, None])
-            if dep.any():
-                rows, cols = np.nonzero(dep)
-                kk = k[rows, cols]
-                Ad, Cd, Xd = A[rows, 0], C[rows, 0], X[rows, cols]
-                for _ in range(n):
-                    ref = new[kk, cols]
-                    upd = ref - Ad * np.abs(Cd * ref - Xd)
-                    if np.array_equal(upd, new[rows, cols]):
-                        break
-                    new[rows, cols] = upd
-        return new
+        k = rng.integers(n, size=(n, d))  # a random whale per dimension
+        return A, C, p, l, k
+
+
+def _paper_step(X, leader, b, A, C, p, l, k):  # noqa: E741
+    """One move of the paper's equations (2.1)-(2.8), whole population at once."""
+    random_whales = X[k]
+    reference = np.where(np.abs(A) < 1.0, leader, random_whales)
+    encircle = reference - A * np.abs(C * reference - X)
+    spiral = np.abs(leader - X) * np.exp(b * l) * np.cos(2 * np.pi * l) + leader
+    return np.where(p < 0.5, encircle, spiral)
+
+
+def _matlab_step(X, leader, b, A, C, p, l, k):  # noqa: E741
+    """One move of ``WOA.m``, whole population at once.
+
+    ``WOA.m`` moves whale ``i`` dimension by dimension, in place, before whale
+    ``i + 1``; in its exploration branch ``X_rand(j)`` is read from whale
+    ``k = k[i, j]``, which has already moved when ``k < i``. Those references form
+    chains pointing to lower indices only, so the in-place result is the unique
+    fixed point of ``new = step(where(k < i, new[k], X[k]))``: starting from the
+    synchronous step, each whole-array pass fixes one more link of every chain,
+    and the loop stops as soon as a pass changes nothing (chains are short, a
+    few passes in the first half of a run and none after it).
+    """
+    n, d = X.shape
+    cols = np.arange(d)
+    explore = (p < 0.5) & (np.abs(A) >= 1.0)
+    reference = np.where(explore, X[k, cols], leader)
+    encircle = reference - A * np.abs(C * reference - X)
+    spiral = np.abs(leader - X) * np.exp(b * l) * np.cos(2 * np.pi * l) + leader
+    new = np.where(p < 0.5, encircle, spiral)
+    rows, dims = np.nonzero(explore & (k < np.arange(n)[:, None]))
+    if rows.size:
+        src = k[rows, dims]
+        A_, C_, X_ = A[rows, 0], C[rows, 0], X[rows, dims]
+        for _ in range(n):
+            ref = new[src, dims]
+            moved = ref - A_ * np.abs(C_ * ref - X_)
+            if np.array_equal(moved, new[rows, dims]):
+                break
+            new[rows, dims] = moved
+    return new
 
 
 def _as_generator(random_state):
@@ -176,3 +268,291 @@ def _as_generator(random_state):
         return random_state
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
     return np.random.default_rng(seed)
+
+
+# --------------------------------------------------------------------------------
+# whale_minimize: scipy-style front-end
+
+
+def _check_bounds(bounds):
+    """Return ``(low, high)`` float arrays of shape ``(n_dims,)`` or raise."""
+    form = (
+        "bounds must be a sequence of (low, high) pairs, one per dimension, or a "
+        "scipy.optimize.Bounds"
+    )
+    if isinstance(bounds, Bounds):
+        try:
+            low, high = np.broadcast_arrays(
+                np.atleast_1d(np.asarray(bounds.lb, dtype=float)),
+                np.atleast_1d(np.asarray(bounds.ub, dtype=float)),
+            )
+        except ValueError as exc:
+            raise ValueError(f"{form}; lb and ub do not match: {exc}") from None
+        if low.ndim != 1:
+            raise ValueError(f"{form}; Bounds.lb and .ub must be 1-D, got {low.shape}.")
+    else:
+        if isinstance(bounds, str | bytes) or bounds is None:
+            raise TypeError(f"{form}, got {type(bounds).__name__}.")
+        try:
+            arr = np.asarray(bounds, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{form}; could not read {bounds!r} as numbers.") from None
+        if arr.ndim != 2 or arr.shape[1] != 2:
+            raise ValueError(f"{form}, i.e. shape (n_dims, 2); got shape {arr.shape}.")
+        low, high = arr[:, 0], arr[:, 1]
+    if low.size == 0:
+        raise ValueError(f"{form}; got no dimensions.")
+    bad = ~(np.isfinite(low) & np.isfinite(high))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"bounds must be finite; dimension {i} has (low, high) = "
+            f"({low[i]}, {high[i]})."
+        )
+    bad = ~(low < high)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"bounds need low < high in every dimension; dimension {i} has "
+            f"(low, high) = ({low[i]}, {high[i]})."
+        )
+    return low.astype(float, copy=True), high.astype(float, copy=True)
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _check_real(name, value, minimum=None):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    if not np.isfinite(value) or (minimum is not None and value < minimum):
+        expected = "a finite number" + (f" >= {minimum}" if minimum is not None else "")
+        raise ValueError(f"{name} must be {expected}, got {value!r}.")
+    return float(value)
+
+
+def _read_values(raw, n, vectorized):
+    """Turn what ``fun`` returned into ``n`` floats, or raise naming ``fun``."""
+    try:
+        values = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"fun must return real numbers, got {type(raw).__name__}: {raw!r:.80}."
+        ) from None
+    if vectorized:
+        if values.size != n or (values.ndim > 1 and max(values.shape) != n):
+            raise ValueError(
+                "with vectorized=True, fun gets x of shape (n_dims, S) and must "
+                f"return S={n} values, shape ({n},); got shape {values.shape}."
+            )
+    elif values.size != 1:
+        raise ValueError(
+            "fun must return one number per point, got shape "
+            f"{values.shape}; pass vectorized=True if fun evaluates a whole "
+            "population at once."
+        )
+    return values.reshape(-1)
+
+
+def _read_one(raw):
+    if isinstance(raw, float | int | np.floating | np.integer):
+        return float(raw)
+    return _read_values(raw, 1, vectorized=False)[0]
+
+
+def whale_minimize(
+    fun,
+    bounds,
+    *,
+    args=(),
+    n_agents=30,
+    max_iter=500,
+    b=1.0,
+    variant=DEFAULT_VARIANT,
+    random_state=None,
+    vectorized=False,
+    callback=None,
+    tol=0.0,
+    n_iter_no_change=None,
+):
+    """Minimize a function over a box with the Whale Optimization Algorithm.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> float`` with ``x`` of shape ``(n_dims,)``; with
+        ``vectorized=True``, ``fun(x, *args)`` gets the whole population as ``x``
+        of shape ``(n_dims, S)`` and returns ``S`` values, as in
+        :func:`scipy.optimize.differential_evolution`. NaN counts as ``+inf`` (a
+        failed point); ``-inf`` is accepted as a value.
+    bounds : sequence of (low, high) pairs or scipy.optimize.Bounds
+        Finite box, ``low < high`` in every dimension. Its length is the number of
+        dimensions.
+    args : tuple, default=()
+        Extra positional arguments of ``fun``.
+    n_agents : int, default=30
+        Number of whales (population size).
+    max_iter : int, default=500
+        Number of iterations; ``a`` falls linearly from 2 to 0 over them, so it
+        also sets the schedule. ``fun`` is called on ``max_iter * n_agents``
+        points unless the run stops early.
+    b : float, default=1.0
+        Shape constant of the logarithmic spiral.
+    variant : {"matlab", "paper"}, default="matlab"
+        Which reading of the algorithm to run; see :class:`WhaleOptimizer`.
+    random_state : int, RandomState, Generator or None, default=None
+        Seed of the run; the same seed gives the same result.
+    vectorized : bool, default=False
+        Call ``fun`` once per iteration with the whole population.
+    callback : callable, default=None
+        ``callback(intermediate_result)`` after each iteration, with an
+        :class:`~scipy.optimize.OptimizeResult` holding ``x``, ``fun``, ``nit``,
+        ``nfev``, ``population`` and ``population_energies`` (scipy's newer
+        convention). Raising ``StopIteration`` or returning ``True`` stops the
+        run (``success`` is then ``False``, as in scipy).
+    tol : float, default=0.0
+        Improvement of the best value that counts, with ``n_iter_no_change``.
+    n_iter_no_change : int or None, default=None
+        Stop when the best value has not improved by more than ``tol`` for this
+        many consecutive iterations. ``None`` runs all ``max_iter`` iterations,
+        as the original algorithm does.
+
+    Returns
+    -------
+    res : scipy.optimize.OptimizeResult
+        ``x`` (best point, within the bounds), ``fun`` (its value), ``nit``
+        (iterations run), ``nfev`` (``nit * n_agents``), ``success``, ``status``
+        (0: ``max_iter`` reached, 1: no improvement for ``n_iter_no_change``
+        iterations, 2: stopped by ``callback``, 3: no finite value found),
+        ``message``, ``fun_history`` (best value after each iteration, shape
+        ``(nit,)``), ``population`` and ``population_energies`` (the last
+        evaluated population and its values).
+
+    Raises
+    ------
+    TypeError
+        If ``fun`` or ``callback`` is not callable, or an argument has the wrong
+        type, or ``fun`` returns something that is not a number.
+    ValueError
+        If ``bounds`` is malformed (wrong shape, non-finite, ``low >= high``), an
+        argument is out of range, or ``fun`` returns the wrong number of values.
+
+    See Also
+    --------
+    WhaleOptimizer : the ask/tell engine underneath.
+    scipy.optimize.differential_evolution : the same calling conventions.
+
+    Notes
+    -----
+    Whales move in coordinates centred on each range, ``z`` in ``[-1, 1]``, and
+    ``fun`` sees ``x = mid + half_width * z``: WOA's pull toward the origin is a
+    pull toward the middle of the box, and with bounds symmetric about 0 this is
+    exactly the author's MATLAB code.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgru.woa import whale_minimize
+    >>> res = whale_minimize(lambda x: np.sum((x - 1.0) ** 2), [(-5, 5)] * 3,
+    ...                      max_iter=200, random_state=0)
+    >>> bool(res.fun < 1e-3), res.nfev
+    (True, 6000)
+    """
+    if not callable(fun):
+        raise TypeError(f"fun must be callable, got {type(fun).__name__}.")
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"callback must be callable or None, got {type(callback).__name__}."
+        )
+    if not isinstance(args, tuple):
+        args = (args,)
+    low, high = _check_bounds(bounds)
+    n_agents = _check_int("n_agents", n_agents, 1)
+    max_iter = _check_int("max_iter", max_iter, 1)
+    b = _check_real("b", b)
+    tol = _check_real("tol", tol, minimum=0.0)
+    if n_iter_no_change is not None:
+        n_iter_no_change = _check_int("n_iter_no_change", n_iter_no_change, 1)
+    if not isinstance(vectorized, bool | np.bool_):
+        raise TypeError(f"vectorized must be True or False, got {vectorized!r}.")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}.")
+
+    opt = WhaleOptimizer(
+        low.size,
+        n_agents=n_agents,
+        max_iter=max_iter,
+        b=b,
+        variant=variant,
+        random_state=random_state,
+    )
+    mid = low / 2.0 + high / 2.0  # halves first: no overflow for huge boxes
+    half = high / 2.0 - low / 2.0
+
+    def to_x(z):
+        return np.clip(mid + half * z, low, high)
+
+    status, nfev = 0, 0
+    best_seen, stale = np.inf, 0
+    while not opt.done:
+        population = to_x(opt._positions)
+        if vectorized:
+            raw = fun(population.T, *args)
+            energies = _read_values(raw, n_agents, vectorized=True)
+        else:
+            energies = np.array([_read_one(fun(x, *args)) for x in population])
+        opt.tell(energies)
+        nfev += n_agents
+
+        if callback is not None:
+            intermediate = OptimizeResult(
+                x=to_x(opt._leader),
+                fun=opt.best_value_,
+                nit=opt.n_iter_,
+                nfev=nfev,
+                population=population,
+                population_energies=energies,
+            )
+            try:
+                stop = callback(intermediate)
+            except StopIteration:
+                stop = True
+            if stop is True:
+                status = 2
+                break
+
+        if n_iter_no_change is not None:
+            if opt.best_value_ < best_seen - tol:
+                best_seen, stale = opt.best_value_, 0
+            else:
+                stale += 1
+            if stale >= n_iter_no_change:
+                status = 1
+                break
+
+    if not opt.best_value_ < np.inf:
+        status = 3
+    messages = {
+        0: "Maximum number of iterations reached.",
+        1: f"The best value did not improve by more than tol={tol} for "
+        f"n_iter_no_change={n_iter_no_change} iterations.",
+        2: "`callback` requested a stop.",
+        3: "fun returned no finite value (NaN counts as +inf).",
+    }
+    return OptimizeResult(
+        x=to_x(opt._leader),
+        fun=opt.best_value_,
+        nit=opt.n_iter_,
+        nfev=nfev,
+        success=status in (0, 1),
+        status=status,
+        message=messages[status],
+        fun_history=np.asarray(opt.history_, dtype=float),
+        population=population,
+        population_energies=energies,
+    )

@@ -115,7 +115,9 @@ def test_early_stopping_restores_best_validation_weights():
 
 def test_convergence_stops_before_max_epochs_and_warns_otherwise():
     X, y = sequences(n=100)
-    converged = GRURegressor(hidden_size=8, tol=10.0, n_iter_no_change=2, random_state=0)
+    converged = GRURegressor(
+        hidden_size=8, tol=10.0, n_iter_no_change=2, random_state=0
+    )
     # MLPRegressor rule: stop once more than n_iter_no_change epochs fail to improve.
     assert converged.fit(X, y).n_iter_ == 4
     with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
@@ -166,7 +168,7 @@ def test_same_random_state_same_predictions_and_no_global_rng_touched():
     X, y = sequences(n=80)
     torch_state, numpy_state, python_state = (
         torch.get_rng_state(),
-        np.random.get_state(),
+        np.random.get_state(),  # noqa: NPY002 (checking it is untouched)
         random.getstate(),
     )
     threads = torch.get_num_threads()
@@ -174,7 +176,7 @@ def test_same_random_state_same_predictions_and_no_global_rng_touched():
     second = quiet_fit(GRURegressor(**FAST, dropout=0.3, num_layers=2), X, y)
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
     assert torch.equal(torch_state, torch.get_rng_state())
-    assert np.array_equal(numpy_state[1], np.random.get_state()[1])
+    assert np.array_equal(numpy_state[1], np.random.get_state()[1])  # noqa: NPY002
     assert python_state == random.getstate()
     assert torch.get_num_threads() == threads
 
@@ -216,7 +218,9 @@ def test_zero_weights_remove_samples():
     X_more, y_more = np.vstack([X, noise]), np.concatenate([y, np.full(30, 1e3)])
     weights = np.r_[np.ones(60), np.zeros(30)]
     full_batch = dict(hidden_size=8, max_epochs=30, batch_size=1000, random_state=0)
-    with_zeros = quiet_fit(GRURegressor(**full_batch), X_more, y_more, sample_weight=weights)
+    with_zeros = quiet_fit(
+        GRURegressor(**full_batch), X_more, y_more, sample_weight=weights
+    )
     without = quiet_fit(GRURegressor(**full_batch), X, y)
     np.testing.assert_allclose(with_zeros.predict(X), without.predict(X), rtol=1e-4)
 
@@ -307,7 +311,7 @@ def test_sktime_make_reduction_on_airline():
     assert mean_absolute_percentage_error(test, prediction) < 0.05
 
 
-# --- bad input and failure ---------------------------------------------------------------
+# --- bad input and failure -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
