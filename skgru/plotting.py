@@ -1,0 +1,78 @@
+"""Plots of fitted skgru objects (matplotlib is an optional extra: ``skgru[plot]``)."""
+
+import numpy as np
+
+__all__ = ["plot_convergence"]
+
+
+def _import_pyplot(caller):
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            f"{caller} requires matplotlib, which is not installed. Install it with "
+            "`pip install skgru[plot]` (or `pip install matplotlib`)."
+        ) from exc
+    return plt
+
+
+def plot_convergence(search, ax=None):
+    """Plot the best cross-validated score after each iteration of a whale search.
+
+    Parameters
+    ----------
+    search : object
+        A fitted search with a ``best_score_history_`` attribute, such as
+        :class:`~skgru.WhaleSearchCV` or :class:`~skgru.ForecastingWhaleSearchCV`.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new figure is created if None.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The axes with the convergence curve.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    ValueError
+        If ``search`` has no ``best_score_history_`` (e.g. it is not fitted).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from skgru.plotting import plot_convergence
+    >>> from skgru.search import WhaleSearchCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> search = WhaleSearchCV(
+    ...     Ridge(), {"alpha": loguniform(1e-4, 1e2)},
+    ...     n_agents=4, max_iter=4, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> ax = plot_convergence(search)
+    >>> ax.get_xlabel()
+    'iteration'
+    """
+    history = getattr(search, "best_score_history_", None)
+    if history is None:
+        raise ValueError(
+            f"plot_convergence needs a fitted search with a best_score_history_ "
+            f"attribute (such as a fitted WhaleSearchCV); {type(search).__name__} "
+            "has none. Call fit first."
+        )
+    history = np.asarray(history, dtype=float).reshape(-1)
+    plt = _import_pyplot("plot_convergence")
+    if ax is None:
+        _, ax = plt.subplots()
+    iterations = np.arange(1, history.size + 1)
+    ax.plot(iterations, history, marker="o", drawstyle="steps-post", label="best")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("best mean test score")
+    ax.set_title(f"{type(search).__name__} convergence")
+    if history.size:
+        ax.set_xlim(0.5, history.size + 0.5)
+    return ax

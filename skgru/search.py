@@ -1,0 +1,557 @@
+"""Whale-optimization hyperparameter search.
+
+:func:`run_whale_search` is the one ask -> decode -> score -> tell loop, free of any
+front-end's result format; :class:`WhaleSearchCV` drives it from scikit-learn's
+:class:`~sklearn.model_selection._search.BaseSearchCV`, and the sktime tuner drives the
+same function from sktime's evaluation.
+"""
+
+import numbers
+import re
+import warnings
+from copy import deepcopy
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from skgru.space import ParamSpace
+from skgru.woa import DEFAULT_VARIANT, VARIANTS, WhaleOptimizer
+
+__all__ = ["WhaleSearchCV", "WhaleSearchResult", "run_whale_search"]
+
+
+@dataclass
+class WhaleSearchResult:
+    """State and outcome of :func:`run_whale_search`.
+
+    The same object is passed to the ``callback`` after each iteration, filled in so
+    far, and returned at the end.
+
+    Attributes
+    ----------
+    best_params : dict or None
+        Best candidate so far (None while no candidate has a non-NaN score).
+    best_score : float
+        Its score (greater is better); NaN while no candidate has a non-NaN score.
+    best_score_history : list of float
+        Best score after each iteration.
+    n_new_candidates : list of int
+        Number of new (never seen before) candidates scored in each iteration.
+    n_iter : int
+        Number of iterations run.
+    n_evaluations : int
+        Number of distinct candidates scored.
+    stop_reason : str or None
+        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped.
+
+    Examples
+    --------
+    >>> from skgru.search import run_whale_search
+    >>> result = run_whale_search(
+    ...     {"x": [1, 2, 3]},
+    ...     lambda batch: [-abs(p["x"] - 2) for p in batch],
+    ...     n_agents=4, max_iter=3, random_state=0,
+    ... )
+    >>> result.best_params, result.n_iter, result.stop_reason
+    ({'x': 2}, 3, 'max_iter')
+    """
+
+    best_params: dict | None = None
+    best_score: float = np.nan
+    best_score_history: list = field(default_factory=list)
+    n_new_candidates: list = field(default_factory=list)
+    n_iter: int = 0
+    n_evaluations: int = 0
+    stop_reason: str | None = None
+
+
+def _main_rng(random_state):
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    return check_random_state(random_state)
+
+
+def run_whale_search(
+    space,
+    score_batch,
+    *,
+    n_agents=10,
+    max_iter=10,
+    b=1.0,
+    variant=DEFAULT_VARIANT,
+    random_state=None,
+    n_iter_no_change=None,
+    tol=0.0,
+    callback=None,
+):
+    """Search a parameter space with the Whale Optimization Algorithm.
+
+    Each iteration asks the optimizer for its population, decodes every agent's
+    position into a parameter dict, scores the candidates never seen before with
+    **one** call of ``score_batch`` (so a front-end can spread all of them over its
+    workers at once), and tells the optimizer the negated scores of all agents.
+    Identical candidates are scored once: their score is cached by the space's key
+    (list values are keyed by index, so unhashable values such as estimators are
+    fine). Every random draw comes from one generator seeded by ``random_state`` in
+    the calling process.
+
+    Parameters
+    ----------
+    space : ParamSpace, dict or list of dicts
+        The search space; a dict or list of dicts is turned into a
+        :class:`~skgru.space.ParamSpace` with the same ``random_state``.
+    score_batch : callable
+        ``score_batch(candidates) -> scores``: takes a non-empty list of parameter
+        dicts and returns one score per candidate, greater is better, NaN for a
+        failed candidate.
+    n_agents : int, default=10
+        Number of whales (candidates per iteration, before de-duplication).
+    max_iter : int, default=10
+        Maximum number of iterations.
+    b : float, default=1.0
+        Shape constant of WOA's logarithmic spiral.
+    variant : {"matlab", "paper"}, default="matlab"
+        WOA update rule (default: the engine's ``skgru.woa.DEFAULT_VARIANT``), see
+        :class:`~skgru.woa.WhaleOptimizer`.
+    random_state : int, RandomState instance, Generator or None, default=None
+        Seed of all random draws of the search.
+    n_iter_no_change : int or None, default=None
+        Stop when the best score has not improved by more than ``tol`` for this many
+        iterations in a row. None runs all ``max_iter`` iterations.
+    tol : float, default=0.0
+        Minimum improvement of the best score that counts, with
+        ``n_iter_no_change``.
+    callback : callable or None, default=None
+        ``callback(result)`` is called after each iteration with the
+        :class:`WhaleSearchResult` filled in so far; a true return value stops the
+        search.
+
+    Returns
+    -------
+    result : WhaleSearchResult
+        Best candidate and score, best score per iteration, number of iterations and
+        of distinct candidates scored, and why the search stopped.
+
+    Examples
+    --------
+    >>> from scipy.stats import uniform
+    >>> from skgru.search import run_whale_search
+    >>> result = run_whale_search(
+    ...     {"x": uniform(-5, 10)},
+    ...     lambda batch: [-(p["x"] - 1.0) ** 2 for p in batch],
+    ...     n_agents=10, max_iter=30, random_state=0,
+    ... )
+    >>> bool(abs(result.best_params["x"] - 1.0) < 0.05)
+    True
+    >>> len(result.best_score_history)
+    30
+    """
+    if n_iter_no_change is not None and int(n_iter_no_change) < 1:
+        raise ValueError(
+            "n_iter_no_change must be None or a positive int, got "
+            f"{n_iter_no_change!r}."
+        )
+    rng = _main_rng(random_state)
+    if not isinstance(space, ParamSpace):
+        space = ParamSpace(space, random_state=rng)
+    optimizer = WhaleOptimizer(
+        space.n_dims,
+        n_agents=n_agents,
+        max_iter=max_iter,
+        b=b,
+        variant=variant,
+        random_state=rng,
+    )
+    result = WhaleSearchResult()
+    cache = {}
+    no_change = 0
+    while not optimizer.done:
+        candidates, keys = space.decode_batch(optimizer.ask(), return_keys=True)
+        new = {}
+        for params, key in zip(candidates, keys, strict=True):
+            if key not in cache and key not in new:
+                new[key] = params
+        if new:
+            batch = list(new.values())
+            scores = np.asarray(score_batch(batch), dtype=float).reshape(-1)
+            if scores.shape != (len(batch),):
+                raise ValueError(
+                    f"score_batch returned {scores.shape[0]} scores for "
+                    f"{len(batch)} candidates; it must return one score per candidate."
+                )
+            previous_best = result.best_score
+            for (key, params), score in zip(new.items(), scores, strict=True):
+                cache[key] = score
+                if not np.isnan(score) and not score <= result.best_score:
+                    # `not <=` is also true while best_score is NaN
+                    result.best_score, result.best_params = float(score), params
+        else:
+            previous_best = result.best_score
+        optimizer.tell(-np.array([cache[key] for key in keys]))
+        result.n_iter += 1
+        result.n_evaluations = len(cache)
+        result.n_new_candidates.append(len(new))
+        result.best_score_history.append(result.best_score)
+
+        improved = result.best_score > previous_best + tol or (
+            np.isnan(previous_best) and not np.isnan(result.best_score)
+        )
+        no_change = 0 if improved else no_change + 1
+        if callback is not None and callback(result):
+            result.stop_reason = "callback"
+            break
+        if n_iter_no_change is not None and no_change >= n_iter_no_change:
+            result.stop_reason = "n_iter_no_change"
+            break
+    else:
+        result.stop_reason = "max_iter"
+    return result
+
+
+_ALL_FAILED = re.compile(r"All the \d+ fits failed")
+
+
+class _FrozenSplits:
+    """A splitter that splits once and replays those splits on every later call.
+
+    Each WOA iteration calls ``evaluate_candidates``, which splits again; replaying
+    the first splits compares every candidate on the same folds, even for a
+    shuffling splitter without an integer ``random_state``.
+    """
+
+    def __init__(self, cv):
+        self.cv = cv
+        self._splits = None
+
+    def split(self, X, y=None, **params):
+        if self._splits is None:
+            self._splits = list(self.cv.split(X, y, **params))
+        return iter(self._splits)
+
+    def get_n_splits(self, X=None, y=None, **params):
+        return self.cv.get_n_splits(X, y, **params)
+
+
+class WhaleSearchCV(BaseSearchCV):
+    """Hyperparameter search by the Whale Optimization Algorithm (WOA).
+
+    A drop-in alternative to :class:`~sklearn.model_selection.RandomizedSearchCV`:
+    it takes the same ``param_distributions`` and everything
+    :class:`~sklearn.model_selection._search.BaseSearchCV` offers (scoring, refit,
+    ``cv`` with groups, ``n_jobs``, metadata routing, callbacks, ``cv_results_``), but
+    instead of sampling candidates independently, a population of ``n_agents`` whales
+    moves through the space for ``max_iter`` iterations (Mirjalili & Lewis, 2016),
+    encircling and spiralling towards the best candidate found so far.
+
+    Each parameter is one dimension of the unit hypercube: lists are indexed, scipy
+    distributions are mapped through their ``ppf`` (see
+    :class:`~skgru.space.ParamSpace`); a list of dicts is a conditional space with one
+    extra dimension picking the dict.
+    Each iteration evaluates all of its new candidates x folds in one parallel call, so
+    ``n_jobs`` (or a joblib backend such as dask) spreads the whole population;
+    candidates that decode to an already evaluated setting are not fitted again.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune; it is cloned for every fit. Either it provides a
+        ``score`` method or ``scoring`` must be passed.
+    param_distributions : dict or list of dicts
+        Parameter names (``str``) mapped to non-empty lists of values or to
+        distributions with a ``ppf`` (or ``rvs``) method, such as
+        ``scipy.stats.loguniform(1e-3, 1e2)`` or ``scipy.stats.randint(1, 10)``.
+        A list of dicts is searched as a conditional space.
+    n_agents : int, default=10
+        Number of whales, i.e. candidates proposed per iteration.
+    max_iter : int, default=10
+        Maximum number of WOA iterations; at most ``n_agents * max_iter`` candidates
+        are evaluated.
+    b : float, default=1.0
+        Shape constant of WOA's logarithmic spiral.
+    variant : {"matlab", "paper"}, default="matlab"
+        WOA update rule: the author's MATLAB code or the equations of the paper
+        (default: the engine's ``skgru.woa.DEFAULT_VARIANT``; see
+        :class:`~skgru.woa.WhaleOptimizer`).
+    n_iter_no_change : int or None, default=None
+        Stop the search when the best mean test score has not improved by more than
+        ``tol`` for this many iterations in a row. None runs all ``max_iter``
+        iterations.
+    tol : float, default=0.0
+        Minimum improvement of the best score that counts, with
+        ``n_iter_no_change``.
+    scoring : str, callable, list, tuple, dict or None, default=None
+        Strategy to evaluate the candidates on the test folds, as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`. With several metrics,
+        WOA optimizes the metric named by ``refit``; if ``refit`` is a callable or
+        False, it optimizes the first metric (the first key of a dict, the first
+        name of a list, the first key returned by a callable).
+    n_jobs : int or None, default=None
+        Number of jobs to run in parallel; ``-1`` uses all processors. The result does
+        not depend on it.
+    refit : bool, str or callable, default=True
+        Refit an estimator with the best parameters on the whole dataset, as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`. For multiple metrics,
+        the name of the metric to select (and optimize) the best candidate with.
+    cv : int, cross-validation generator or iterable, default=None
+        Cross-validation splitting strategy (5-fold by default), as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`. The data are split once
+        per fit and every iteration reuses those splits, so all candidates are
+        compared on the same folds.
+    verbose : int, default=0
+        Verbosity: >0 prints one line per iteration and sklearn's fit messages.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Number of jobs dispatched during parallel execution.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the optimizer's random draws, all made in the main process. Pass an
+        int for reproducible output across multiple function calls.
+    error_score : "raise" or numeric, default=np.nan
+        Score of a fit that fails. With a number, the search goes on and the
+        optimizer sees that score (NaN counts as the worst). If every fit of the
+        first iteration fails, the search stops with a ``ValueError`` that says so.
+    return_train_score : bool, default=False
+        Whether ``cv_results_`` includes training scores.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One entry per evaluated candidate, in evaluation order, with the same keys as
+        ``RandomizedSearchCV.cv_results_``.
+    best_estimator_ : estimator
+        Estimator refitted with the best parameters; only if ``refit`` is not False.
+    best_score_ : float
+        Mean cross-validated score of the best candidate (not available if ``refit``
+        is a callable).
+    best_params_ : dict
+        Parameters of the best candidate.
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+    scorer_ : function or dict
+        Scorer function(s) used on the test folds.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds used to refit the best estimator; only if ``refit`` is not False.
+    multimetric_ : bool
+        Whether several metrics were used.
+    n_iter_ : int
+        Number of WOA iterations run (less than ``max_iter`` after early stopping or
+        a callback's stop request).
+    n_evaluations_ : int
+        Number of distinct candidates evaluated (each with ``n_splits_`` fits).
+    best_score_history_ : list of float
+        Best mean test score (of the optimized metric) after each iteration; see
+        :func:`skgru.plotting.plot_convergence`.
+    n_features_in_ : int
+        Number of features seen during fit; only if ``best_estimator_`` has it.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit; only if ``best_estimator_`` has it.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; only for a refitted classifier.
+
+    See Also
+    --------
+    sklearn.model_selection.RandomizedSearchCV : Independent random candidates.
+    skgru.space.ParamSpace : How ``param_distributions`` maps to the unit hypercube.
+    skgru.search.run_whale_search : The search loop, shared with the sktime tuner.
+    skgru.plotting.plot_convergence : Plot ``best_score_history_``.
+
+    Notes
+    -----
+    Candidates are evaluated iteration by iteration, so sklearn's "All the N fits
+    failed" error would stop the search as soon as one iteration's new candidates
+    all fail. ``WhaleSearchCV`` raises it only when every fit of the first iteration
+    fails; later, such a batch gets ``error_score`` for the optimizer, a
+    ``FitFailedWarning`` with the failures, and the search goes on. Those candidates
+    are counted in ``n_evaluations_`` but do not appear in ``cv_results_`` (sklearn
+    records no results for a batch whose fits all failed).
+
+    A callback (see :mod:`sklearn.callback`) whose ``on_fit_task_end`` returns True
+    at the end of an iteration task (``task_name="woa-iteration"``) stops the search
+    after that iteration; the best candidate found so far is then refitted.
+
+    References
+    ----------
+    S. Mirjalili and A. Lewis, "The Whale Optimization Algorithm", Advances in
+    Engineering Software 95 (2016) 51-67.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from skgru.search import WhaleSearchCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> search = WhaleSearchCV(
+    ...     Ridge(), {"alpha": loguniform(1e-4, 1e2)},
+    ...     n_agents=5, max_iter=5, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> search.n_iter_, search.n_evaluations_ <= 25
+    (5, True)
+    >>> bool(1e-4 < search.best_params_["alpha"] < 1.0)
+    True
+    >>> round(search.best_score_, 2)
+    np.float64(0.49)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_agents": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "b": [Interval(numbers.Real, None, None, closed="neither")],
+        "variant": [StrOptions(set(VARIANTS))],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_agents=10,
+        max_iter=10,
+        b=1.0,
+        variant=DEFAULT_VARIANT,
+        n_iter_no_change=None,
+        tol=0.0,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        self.param_distributions = param_distributions
+        self.n_agents = n_agents
+        self.max_iter = max_iter
+        self.b = b
+        self.variant = variant
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # y goes to the estimator unchanged, so the targets it accepts are the
+        # estimator's (e.g. multi-output for Ridge).
+        tags.target_tags = deepcopy(get_tags(self.estimator).target_tags)
+        return tags
+
+    def _check_input_parameters(self, X, y, split_params):
+        # Called by BaseSearchCV.fit before any fit: fail once, plainly, instead of
+        # once per candidate and fold.
+        if y is None and get_tags(self.estimator).target_tags.required:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is "
+                f"None: {type(self.estimator).__name__} needs a target."
+            )
+
+    def _score_key(self, results):
+        """The ``cv_results_`` key of the metric WOA optimizes."""
+        if isinstance(self.refit, str) and f"mean_test_{self.refit}" in results:
+            return f"mean_test_{self.refit}"
+        if "mean_test_score" in results:
+            return "mean_test_score"
+        return next(key for key in results if key.startswith("mean_test_"))
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        """Run WOA: ask -> decode -> evaluate_candidates -> tell, per iteration."""
+        rng = check_random_state(self.random_state)
+        space = ParamSpace(self.param_distributions, random_state=rng)
+        if callback_ctx is not None:
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=self.max_iter
+            ).call_on_fit_task_begin(estimator=self)
+        state = {"ctx": None, "n_recorded": 0, "iteration": 0}
+        cv = _FrozenSplits(self._checked_cv_orig)
+
+        def score_batch(candidates):
+            n = len(candidates)
+            if callback_ctx is not None:
+                state["ctx"] = search_ctx.subcontext(
+                    task_name="woa-iteration",
+                    max_subtasks=n * self.n_splits_,
+                    sequential_subtasks=False,
+                ).call_on_fit_task_begin(estimator=self)
+            try:
+                results = evaluate_candidates(
+                    candidates, cv=cv, callback_ctx=state["ctx"]
+                )
+            except ValueError as exc:
+                if not _ALL_FAILED.search(str(exc)):
+                    raise
+                if state["n_recorded"] == 0:
+                    raise ValueError(
+                        f"{type(self).__name__}: every candidate failed. All the "
+                        f"{n * self.n_splits_} fits of the {n} candidates of the "
+                        "first iteration raised an error, so the search stops. The "
+                        "estimator, its fit parameters or param_distributions are "
+                        "very likely misconfigured; set error_score='raise' to see "
+                        f"the first error with its traceback.\n{exc}"
+                    ) from exc
+                warnings.warn(
+                    f"All the {n * self.n_splits_} fits of the {n} new candidates "
+                    f"of WOA iteration {state['iteration'] + 1} failed; the search "
+                    f"goes on with error_score={self.error_score} for them (they are "
+                    f"not recorded in cv_results_).\n{exc}",
+                    FitFailedWarning,
+                    stacklevel=2,
+                )
+                return np.full(n, float(self.error_score))
+            state["n_recorded"] += n
+            return np.asarray(results[self._score_key(results)][-n:], dtype=float)
+
+        def end_iteration(result):
+            state["iteration"] = result.n_iter
+            ctx, state["ctx"] = state["ctx"], None
+            if self.verbose > 0:
+                print(
+                    f"[{type(self).__name__}] iteration {result.n_iter}/"
+                    f"{self.max_iter}: {result.n_new_candidates[-1]} new candidates, "
+                    f"best score {result.best_score:.6g}"
+                )
+            if callback_ctx is None:
+                return False
+            if ctx is None:  # no new candidate: an iteration without fits
+                ctx = search_ctx.subcontext(
+                    task_name="woa-iteration", max_subtasks=0
+                ).call_on_fit_task_begin(estimator=self)
+            return ctx.call_on_fit_task_end(estimator=self)
+
+        result = run_whale_search(
+            space,
+            score_batch,
+            n_agents=self.n_agents,
+            max_iter=self.max_iter,
+            b=self.b,
+            variant=self.variant,
+            random_state=rng,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            callback=end_iteration,
+        )
+        self.n_iter_ = result.n_iter
+        self.n_evaluations_ = result.n_evaluations
+        self.best_score_history_ = list(result.best_score_history)
+        if callback_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
