@@ -1,7 +1,21 @@
 """skgru: GRU networks and whale-optimization search for scikit-learn and sktime."""
 
+from skgru.forecaster import GRUForecaster
+from skgru.forecasting_search import ForecastingWhaleSearchCV
+from skgru.plotting import plot_convergence
 from skgru.regressor import GRURegressor
-from skgru.woa import WhaleOptimizer
+from skgru.search import WhaleSearchCV
+from skgru.space import ParamSpace
+from skgru.woa import WhaleOptimizer, whale_minimize
 
-__all__ = ["GRURegressor", "WhaleOptimizer"]
+__all__ = [
+    "ForecastingWhaleSearchCV",
+    "GRUForecaster",
+    "GRURegressor",
+    "ParamSpace",
+    "WhaleOptimizer",
+    "WhaleSearchCV",
+    "plot_convergence",
+    "whale_minimize",
+]
 __version__ = "0.1.0"

@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgru.space import ParamSpace
-from skgru.woa import DEFAULT_VARIANT, VARIANTS, WhaleOptimizer
+from skgru.woa import SEARCH_VARIANT, VARIANTS, WhaleOptimizer
 
 __all__ = ["WhaleSearchCV", "WhaleSearchResult", "run_whale_search"]
 
@@ -82,7 +82,7 @@ def run_whale_search(
     n_agents=10,
     max_iter=10,
     b=1.0,
-    variant=DEFAULT_VARIANT,
+    variant=SEARCH_VARIANT,
     random_state=None,
     n_iter_no_change=None,
     tol=0.0,
@@ -114,9 +114,10 @@ def run_whale_search(
         Maximum number of iterations.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
-    variant : {"matlab", "paper"}, default="matlab"
-        WOA update rule (default: the engine's ``skgru.woa.DEFAULT_VARIANT``), see
-        :class:`~skgru.woa.WhaleOptimizer`.
+    variant : {"paper", "matlab"}, default="paper"
+        WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`. ``"paper"``
+        (``skgru.woa.SEARCH_VARIANT``) does better than ``"matlab"`` on short,
+        low-dimensional searches with off-centre optima.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of all random draws of the search.
     n_iter_no_change : int or None, default=None
@@ -272,10 +273,10 @@ class WhaleSearchCV(BaseSearchCV):
         are evaluated.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
-    variant : {"matlab", "paper"}, default="matlab"
-        WOA update rule: the author's MATLAB code or the equations of the paper
-        (default: the engine's ``skgru.woa.DEFAULT_VARIANT``; see
-        :class:`~skgru.woa.WhaleOptimizer`).
+    variant : {"paper", "matlab"}, default="paper"
+        WOA update rule: the equations of the paper or the author's MATLAB code
+        (see :class:`~skgru.woa.WhaleOptimizer`). ``"paper"`` does better on short,
+        low-dimensional searches with off-centre optima.
     n_iter_no_change : int or None, default=None
         Stop the search when the best mean test score has not improved by more than
         ``tol`` for this many iterations in a row. None runs all ``max_iter``
@@ -417,7 +418,7 @@ class WhaleSearchCV(BaseSearchCV):
         n_agents=10,
         max_iter=10,
         b=1.0,
-        variant=DEFAULT_VARIANT,
+        variant=SEARCH_VARIANT,
         n_iter_no_change=None,
         tol=0.0,
         scoring=None,
