@@ -45,6 +45,10 @@ LOSSES = {
 
 #: Rows per prediction call (CPU, CUDA); fixed so results are batch-invariant.
 PREDICT_CHUNK = (256, 4096)
+#: Smaller padded shapes for a short call or last chunk; each is used only once
+#: checked to give bit-identical rows to a full chunk on this device and network.
+PREDICT_SMALL_CHUNKS = (16, 64)
+_small_chunks_checked = {}
 
 
 def _pad_rows(x, n_rows):
@@ -272,6 +276,10 @@ class Trainer:
                 )
         n_train = target.shape[0]
         batch_size = max(1, min(batch_size, n_train))
+        # Equal weights (no sample_weight): the plain mean is the same loss with
+        # a third of the per-batch operations.
+        uniform = bool((weight == weight[0]).all() & (weight[0] > 0))
+        total_weight = n_train if uniform else weight.sum()
         elementwise_loss = LOSSES[self.loss]
         network, optimizer = self.network, self.optimizer
         # Weights at the start of the last two epochs: the end of an epoch is only
@@ -286,11 +294,17 @@ class Trainer:
             total = torch.zeros((), device=target.device)
             for start in range(0, n_train, batch_size):
                 index = order[start : start + batch_size]
-                batch_weight = weight[index]
                 prediction = network(*(x[index] for x in inputs), generator=generator)
-                per_sample = elementwise_loss(prediction, target[index]).mean(dim=1)
-                weight_sum = batch_weight.sum()
-                loss = (per_sample * batch_weight).sum() / weight_sum.clamp_min(1e-12)
+                if uniform:
+                    loss = elementwise_loss(prediction, target[index]).mean()
+                    weight_sum = index.shape[0]
+                else:
+                    batch_weight = weight[index]
+                    per_sample = elementwise_loss(prediction, target[index]).mean(1)
+                    weight_sum = batch_weight.sum()
+                    loss = (per_sample * batch_weight).sum() / weight_sum.clamp_min(
+                        1e-12
+                    )
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 if self.clip_grad_norm is not None:
@@ -299,7 +313,7 @@ class Trainer:
                     )
                 optimizer.step()
                 total += loss.detach() * weight_sum
-            epoch_loss = float(total / weight.sum())
+            epoch_loss = float(total / total_weight)
             if not np.isfinite(epoch_loss):
                 self._diverged(checkpoints, epoch_loss)
                 break
@@ -329,22 +343,59 @@ class Trainer:
     def predict(self, inputs):
         """Network outputs for ``inputs`` (a tuple of tensors), in inference mode.
 
-        Every chunk has the same shape (the last one is zero-padded), so a sample's
-        prediction does not depend on which other samples share its call: matrix
-        kernels pick their summation order by shape.
+        Every chunk has one of a few fixed shapes (the last one is zero-padded), so
+        a sample's prediction does not depend on which other samples share its
+        call: matrix kernels pick their summation order by shape. A short call pads
+        to a small shape only where that shape was checked to give the same rows.
         """
         self.network.eval()
         n_samples = inputs[0].shape[0]
         chunk = PREDICT_CHUNK[self.device.type == "cuda"]
         outputs = []
         with torch.inference_mode():
+            small = self._small_chunks(inputs, chunk)
             for start in range(0, n_samples, chunk):
                 batch = [x[start : start + chunk] for x in inputs]
                 n_rows = batch[0].shape[0]
                 if n_rows < chunk:
-                    batch = [_pad_rows(x, chunk) for x in batch]
+                    rows = next((r for r in small if r >= n_rows), chunk)
+                    batch = [_pad_rows(x, rows) for x in batch]
                 outputs.append(self.network(*batch)[:n_rows])
         return torch.cat(outputs)
+
+    def _small_chunks(self, inputs, chunk):
+        """Those of ``PREDICT_SMALL_CHUNKS`` whose rows equal a full chunk's here.
+
+        Kernel choice depends on shapes and the machine, not on the weights, so the
+        answer is cached per device and architecture for this process (never
+        pickled: another machine checks again).
+        """
+        key = (
+            str(self.device),
+            tuple((name, *p.shape) for name, p in self.network.named_parameters()),
+            tuple((*x.shape[1:], x.dtype) for x in inputs),
+        )
+        if key not in _small_chunks_checked:
+            generator = torch.Generator(device=self.device).manual_seed(0)
+            probe = [
+                torch.randn(
+                    (chunk, *x.shape[1:]),
+                    generator=generator,
+                    device=self.device,
+                    dtype=x.dtype,
+                )
+                for x in inputs
+            ]
+            full = self.network(*probe)
+            verified = []
+            for rows in PREDICT_SMALL_CHUNKS:
+                if rows >= chunk or not torch.equal(
+                    self.network(*(x[:rows] for x in probe)), full[:rows]
+                ):
+                    break
+                verified.append(rows)
+            _small_chunks_checked[key] = tuple(verified)
+        return _small_chunks_checked[key]
 
     def r2_score(self, inputs, target, weight):
         """Weighted R^2 of the network on ``inputs``, averaged over outputs."""
