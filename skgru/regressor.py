@@ -120,7 +120,7 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
         The device the network lives on.
     n_features_in_ : int
         Number of columns of ``X`` seen at fit (time steps; the second axis).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     loss_curve_ : list of float
         Training loss (standardized targets) after each epoch.

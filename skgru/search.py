@@ -348,7 +348,7 @@ class WhaleSearchCV(BaseSearchCV):
         :func:`skgru.plotting.plot_convergence`.
     n_features_in_ : int
         Number of features seen during fit; only if ``best_estimator_`` has it.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit; only if ``best_estimator_`` has it.
     classes_ : ndarray of shape (n_classes,)
         Class labels; only for a refitted classifier.
