@@ -1,0 +1,277 @@
+"""ForecastingWhaleSearchCV: whale-optimization tuning on sktime's tuner base."""
+
+import numpy as np
+from sktime.forecasting.model_selection._base import BaseGridSearch
+from sktime.utils.validation.forecasting import check_scoring
+
+from skgru.search import run_whale_search
+from skgru.space import ParamSpace
+from skgru.woa import SEARCH_VARIANT
+
+__all__ = ["ForecastingWhaleSearchCV"]
+
+
+class ForecastingWhaleSearchCV(BaseGridSearch):
+    """Tune a forecaster's hyper-parameters with the Whale Optimization Algorithm.
+
+    The sktime counterpart of :class:`~skgru.WhaleSearchCV`: a drop-in replacement
+    for ``ForecastingRandomizedSearchCV`` that takes the same ``param_distributions``
+    but moves a population of whales through the space instead of drawing
+    candidates independently. Each iteration evaluates every new candidate with
+    temporal cross-validation (sktime's ``evaluate``) in one parallel batch;
+    identical candidates are never evaluated twice.
+
+    Parameters
+    ----------
+    forecaster : sktime forecaster
+        The forecaster to tune.
+    cv : sktime splitter
+        Temporal cross-validation, e.g. ``ExpandingWindowSplitter``.
+    param_distributions : dict or list of dicts
+        As for ``ForecastingRandomizedSearchCV``: lists of values or scipy.stats
+        distributions; a list of dicts is a conditional space.
+    n_agents : int, default=10
+        Number of whales (candidates per iteration before de-duplication).
+    max_iter : int, default=10
+        Maximum number of WOA iterations.
+    b : float, default=1.0
+        Shape constant of WOA's logarithmic spiral.
+    variant : {"paper", "matlab"}, default="paper"
+        WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`.
+    n_iter_no_change : int or None, default=None
+        Stop when the best score has not improved by more than ``tol`` for this many
+        iterations; None runs all ``max_iter`` iterations.
+    tol : float, default=0.0
+        Minimum improvement that counts, in the metric's units.
+    scoring : sktime metric (BaseMetric), str, or callable, default=None
+        Metric to optimize; ``MeanAbsolutePercentageError(symmetric=True)`` if None.
+        Its ``lower_is_better`` tag sets the direction.
+    strategy : {"refit", "update", "no-update_params"}, default="refit"
+        How each fold's forecaster sees new data, as in ``evaluate``.
+    update_behaviour : {"full_refit", "inner_only", "no_update"}, default="full_refit"
+        What ``update`` of the fitted tuner does.
+    refit : bool, default=True
+        Refit the best forecaster on all data (needed to predict).
+    tune_by_instance, tune_by_variable : bool, default=False
+        Tune each series / variable separately (sktime's broadcasting).
+    verbose : int, default=0
+        Print one line per iteration when positive.
+    return_n_best_forecasters : int, default=1
+        Keep the n best forecasters (refitted when ``refit``) in
+        ``n_best_forecasters_``; -1 keeps all.
+    error_score : "raise" or numeric, default=np.nan
+        Score given to a candidate whose fit fails; the search goes on.
+    backend : str, default="loky"
+        Parallel backend of sktime's ``parallelize``: "None", "loky",
+        "multiprocessing", "threading", "joblib", "dask", "ray".
+    backend_params : dict, default=None
+        Passed to the backend, e.g. ``{"n_jobs": 2}``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of every random draw of the search (all drawn in the main process).
+
+    Attributes
+    ----------
+    best_forecaster_ : sktime forecaster
+        The best forecaster, refitted on all data when ``refit``.
+    best_params_ : dict
+        Its parameters.
+    best_score_ : float
+        Its mean cross-validated score, in the metric's units.
+    best_index_ : int
+        Its row in ``cv_results_``.
+    cv_results_ : pd.DataFrame
+        One row per distinct candidate of every iteration.
+    n_best_forecasters_, n_best_scores_ : list
+        The ``return_n_best_forecasters`` best, as ``(rank, forecaster)`` pairs and
+        scores.
+    best_score_history_ : list of float
+        Best score after each iteration, in the metric's units.
+    n_iter_ : int
+        Number of WOA iterations run.
+    n_evaluations_ : int
+        Number of distinct candidates evaluated.
+
+    See Also
+    --------
+    WhaleSearchCV : The same search for scikit-learn estimators.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime.forecasting.naive import NaiveForecaster
+    >>> from sktime.split import ExpandingWindowSplitter
+    >>> from skgru import ForecastingWhaleSearchCV
+    >>> y = load_airline()
+    >>> tuner = ForecastingWhaleSearchCV(
+    ...     NaiveForecaster(strategy="mean"),
+    ...     cv=ExpandingWindowSplitter(initial_window=96, step_length=12, fh=[1, 2, 3]),
+    ...     param_distributions={"window_length": list(range(2, 37))},
+    ...     n_agents=4,
+    ...     max_iter=3,
+    ...     random_state=0,
+    ... )
+    >>> tuner.fit(y, fh=[1, 2, 3])
+    ForecastingWhaleSearchCV(...)
+    >>> tuner.predict().shape
+    (3,)
+    >>> tuner.n_iter_
+    3
+    """
+
+    _tags = {
+        "authors": ["skgru developers"],
+        "maintainers": ["skgru developers"],
+        "python_dependencies": ["torch"],
+        "capability:random_state": True,
+    }
+
+    def __init__(
+        self,
+        forecaster,
+        cv,
+        param_distributions,
+        n_agents=10,
+        max_iter=10,
+        b=1.0,
+        variant=SEARCH_VARIANT,
+        n_iter_no_change=None,
+        tol=0.0,
+        scoring=None,
+        strategy="refit",
+        update_behaviour="full_refit",
+        refit=True,
+        tune_by_instance=False,
+        tune_by_variable=False,
+        verbose=0,
+        return_n_best_forecasters=1,
+        error_score=np.nan,
+        backend="loky",
+        backend_params=None,
+        random_state=None,
+    ):
+        self.param_distributions = param_distributions
+        self.n_agents = n_agents
+        self.max_iter = max_iter
+        self.b = b
+        self.variant = variant
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        super().__init__(
+            forecaster=forecaster,
+            cv=cv,
+            scoring=scoring,
+            strategy=strategy,
+            update_behaviour=update_behaviour,
+            refit=refit,
+            tune_by_instance=tune_by_instance,
+            tune_by_variable=tune_by_variable,
+            verbose=verbose,
+            return_n_best_forecasters=return_n_best_forecasters,
+            error_score=error_score,
+            backend=backend,
+            backend_params=backend_params,
+        )
+
+    def _run_search(self, evaluate_candidates):
+        """Run WOA over ``param_distributions``; return the rows of every iteration.
+
+        sktime's ``evaluate_candidates`` returns only the batch it was given, so the
+        rows of all iterations are collected here and returned together.
+        """
+        scoring = check_scoring(self.scoring, obj=self)
+        column = f"mean_test_{scoring.name}"
+        # WOA maximizes the score it is told; flip metrics where lower is better.
+        sign = -1.0 if scoring.get_tag("lower_is_better") else 1.0
+        rows = []
+
+        def score_batch(candidates):
+            batch = list(evaluate_candidates(candidates))
+            rows.extend(batch)
+            return [sign * float(row[column]) for row in batch]
+
+        def report(result):
+            if self.verbose > 0:
+                print(
+                    f"[{type(self).__name__}] iteration {result.n_iter}/"
+                    f"{self.max_iter}: {result.n_new_candidates[-1]} new candidates, "
+                    f"best {scoring.name} {sign * result.best_score:.6g}",
+                    flush=True,
+                )
+            return False
+
+        space = ParamSpace(self.param_distributions, random_state=self.random_state)
+        result = run_whale_search(
+            space,
+            score_batch,
+            n_agents=self.n_agents,
+            max_iter=self.max_iter,
+            b=self.b,
+            variant=self.variant,
+            random_state=self.random_state,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            callback=report,
+        )
+        self.n_iter_ = result.n_iter
+        self.n_evaluations_ = result.n_evaluations
+        self.best_score_history_ = [sign * score for score in result.best_score_history]
+        return rows
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Return testing parameter settings for the estimator.
+
+        Parameters
+        ----------
+        parameter_set : str, default="default"
+            Name of the set of test parameters to return.
+
+        Returns
+        -------
+        params : list of dict
+            Small, fast configurations: a naive forecaster, a trend forecaster with
+            ``update_behaviour="inner_only"``, and a tiny ``GRUForecaster``.
+        """
+        from scipy.stats import randint
+        from sktime.forecasting.naive import NaiveForecaster
+        from sktime.forecasting.trend import PolynomialTrendForecaster
+        from sktime.performance_metrics.forecasting import (
+            MeanAbsolutePercentageError,
+        )
+        from sktime.split import SingleWindowSplitter
+
+        from skgru.forecaster import GRUForecaster
+
+        metric = MeanAbsolutePercentageError(symmetric=True)
+        return [
+            {
+                "forecaster": NaiveForecaster(strategy="mean"),
+                "cv": SingleWindowSplitter(fh=1),
+                "param_distributions": {"window_length": randint(2, 6)},
+                "scoring": metric,
+                "n_agents": 3,
+                "max_iter": 2,
+                "random_state": 0,
+            },
+            {
+                "forecaster": PolynomialTrendForecaster(),
+                "cv": SingleWindowSplitter(fh=1),
+                "param_distributions": {"degree": [1, 2]},
+                "scoring": metric,
+                "update_behaviour": "inner_only",
+                "n_agents": 2,
+                "max_iter": 2,
+                "random_state": 0,
+            },
+            {
+                "forecaster": GRUForecaster(**GRUForecaster.get_test_params()[0]),
+                "cv": SingleWindowSplitter(fh=1),
+                "param_distributions": {"learning_rate": [0.01, 0.02]},
+                "scoring": metric,
+                "update_behaviour": "no_update",
+                "n_agents": 2,
+                "max_iter": 1,
+                "random_state": 0,
+            },
+        ]

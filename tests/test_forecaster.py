@@ -1,0 +1,426 @@
+"""GRUForecaster: sktime conformance, real workflows, intervals and bad input."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import InvalidParameterError
+from sktime.forecasting.compose import MultiplexForecaster, TransformedTargetForecaster
+from sktime.forecasting.model_evaluation import evaluate
+from sktime.forecasting.model_selection import ForecastingGridSearchCV
+from sktime.forecasting.naive import NaiveForecaster
+from sktime.performance_metrics.forecasting import MeanAbsoluteError
+from sktime.split import ExpandingWindowSplitter, SlidingWindowSplitter
+from sktime.transformations.series.boxcox import LogTransformer
+from sktime.transformations.series.detrend import Deseasonalizer
+from sktime.utils.estimator_checks import check_estimator, parametrize_with_checks
+
+from skgru.forecaster import GRUForecaster
+
+# Tiny networks and few epochs: every fit here takes well under a second.
+FAST = {"hidden_size": 8, "max_epochs": 15, "random_state": 0}
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _monthly(values, start="2000-01"):
+    index = pd.period_range(start, periods=len(values), freq="M")
+    return pd.Series(np.asarray(values, dtype=float), index=index, name="sales")
+
+
+def _seasonal_trend(n=96, seed=0, level=100.0, slope=0.5, noise=1.0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = level + slope * t + 10 * np.sin(2 * np.pi * t / 12)
+    return _monthly(values + noise * rng.normal(size=n))
+
+
+def _panel(n_series=3, n=60, scales=(1.0, 100.0, 10_000.0), seed=0):
+    frames = []
+    for i in range(n_series):
+        series = _seasonal_trend(n, seed=seed + i) * scales[i % len(scales)]
+        frame = series.to_frame("sales")
+        frame.index = pd.MultiIndex.from_product(
+            [[f"store_{i}"], frame.index], names=["store", "month"]
+        )
+        frames.append(frame)
+    return pd.concat(frames)
+
+
+# --- sktime conformance -----------------------------------------------
+@parametrize_with_checks(GRUForecaster, obj_varname="estimator")
+def test_sktime_conformance(estimator, test_name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(estimator, tests_to_run=test_name, raise_exceptions=True)
+
+
+# --- behaviour -----------------------------------------------
+def test_forecasts_trending_seasonal_series_better_than_seasonal_naive():
+    y = _seasonal_trend(120)
+    train, test = y.iloc[:-12], y.iloc[-12:]
+    fh = np.arange(1, 13)
+    gru = GRUForecaster(max_epochs=40, random_state=0).fit(train, fh=fh)
+    naive = NaiveForecaster(strategy="last", sp=12).fit(train, fh=fh)
+    gru_error = np.abs(gru.predict().to_numpy() - test.to_numpy()).mean()
+    naive_error = np.abs(naive.predict().to_numpy() - test.to_numpy()).mean()
+    assert gru_error < naive_error
+
+
+def test_exogenous_x_drives_the_forecast():
+    rng = np.random.default_rng(0)
+    n = 240
+    x = rng.normal(size=n)
+    y = _monthly(50 + 5 * x + 0.1 * rng.normal(size=n))
+    X = pd.DataFrame({"promo": x}, index=y.index)
+    train, test = slice(0, n - 6), slice(n - 6, n)
+    fh = np.arange(1, 7)
+    params = {**FAST, "max_epochs": 40, "window_length": 6}
+    with_x = GRUForecaster(**params).fit(y.iloc[train], X=X.iloc[train], fh=fh)
+    without_x = GRUForecaster(**params).fit(y.iloc[train], fh=fh)
+    actual = y.iloc[test].to_numpy()
+    error_x = np.abs(with_x.predict(X=X.iloc[test]).to_numpy() - actual).mean()
+    error_no_x = np.abs(without_x.predict().to_numpy() - actual).mean()
+    assert error_x < 0.5 * error_no_x
+
+
+def test_future_x_changes_the_forecast():
+    rng = np.random.default_rng(1)
+    y = _monthly(rng.normal(size=80).cumsum())
+    X = pd.DataFrame({"a": rng.normal(size=84)}, index=_monthly(np.zeros(84)).index)
+    f = GRUForecaster(**FAST, window_length=4).fit(y, X=X.iloc[:80], fh=[1, 2, 3, 4])
+    base = f.predict(X=X.iloc[80:])
+    shifted = X.iloc[80:] + 3.0
+    assert not np.allclose(base, f.predict(X=shifted))
+
+
+def test_multivariate_y_is_forecast_jointly():
+    rng = np.random.default_rng(2)
+    index = pd.period_range("2001-01", periods=60, freq="M")
+    y = pd.DataFrame(
+        {"a": rng.normal(size=60).cumsum(), "b": 100 + rng.normal(size=60)},
+        index=index,
+    )
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2, 3])
+    pred = f.predict()
+    assert list(pred.columns) == ["a", "b"]
+    assert pred.index.equals(pd.period_range("2006-01", periods=3, freq="M"))
+    # one network: its head outputs every step of every column
+    assert f.trainer_.network.head.out_features == 3 * 2
+    interval = f.predict_interval(coverage=0.8)
+    assert interval.columns.get_level_values(0).unique().tolist() == ["a", "b"]
+
+
+def test_panel_is_one_global_model_scaled_per_series():
+    y = _panel()
+    f = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1, 2, 3])
+    pred = f.predict()
+    expected_months = pd.period_range("2005-01", periods=3, freq="M")
+    expected = pd.MultiIndex.from_product(
+        [["store_0", "store_1", "store_2"], expected_months], names=["store", "month"]
+    )
+    assert pred.index.equals(expected)
+    # windows of all series were stacked into one training set
+    assert f.n_windows_ == 3 * (60 - 12 - 3 + 1)
+    # each series is forecast on its own scale
+    for i, scale in enumerate([1.0, 100.0, 10_000.0]):
+        last = y.loc[f"store_{i}"].iloc[-12:, 0].mean()
+        forecast = pred.loc[f"store_{i}"].iloc[:, 0]
+        assert np.all(np.abs(forecast - last) < 0.5 * last), scale
+    quantiles = f.predict_quantiles(alpha=[0.1, 0.5, 0.9])
+    assert quantiles.index.equals(expected)
+
+
+def test_hierarchy_with_unequal_lengths_forecasts_from_each_series_end():
+    frames = []
+    for i, (group, n) in enumerate([("a", 50), ("a", 40), ("b", 45)]):
+        series = _seasonal_trend(n, seed=i).to_frame("v")
+        series.index = pd.MultiIndex.from_product(
+            [[group], [f"s{i}"], series.index], names=["g", "s", "t"]
+        )
+        frames.append(series)
+    y = pd.concat(frames)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    pred = f.predict()
+    for (group, name), part in pred.groupby(level=[0, 1]):
+        end = y.loc[(group, name)].index[-1]
+        assert list(part.index.get_level_values(-1)) == [end + 1, end + 2]
+
+
+def test_horizon_beyond_the_trained_one_is_rolled_out():
+    y = _seasonal_trend(72)
+    f = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1, 2, 3])
+    assert f.horizon_ == 3
+    direct = f.predict()
+    longer = f.predict(fh=np.arange(1, 11))
+    assert len(longer) == 10
+    np.testing.assert_allclose(longer.iloc[:3].to_numpy(), direct.to_numpy())
+    interval = f.predict_interval(fh=np.arange(1, 11), coverage=0.9)
+    width = (interval.iloc[:, 1] - interval.iloc[:, 0]).to_numpy()
+    assert np.all(width > 0) and width[-1] >= width[0]
+
+
+def test_fh_not_needed_in_fit():
+    y = _seasonal_trend(72)
+    f = GRUForecaster(**FAST, window_length=12).fit(y)
+    assert f.horizon_ == f.window_length_ == 12
+    assert len(f.predict(fh=[1, 5, 20])) == 3
+    g = GRUForecaster(**FAST, window_length=12, horizon=4).fit(y, fh=[1, 2])
+    assert g.horizon_ == 4
+
+
+def test_same_random_state_same_forecasts_and_global_rngs_untouched():
+    y = _seasonal_trend(60)
+    torch_state = torch.random.get_rng_state()
+    numpy_state = np.random.get_state()[1].copy()  # noqa: NPY002
+    a = GRUForecaster(**FAST, window_length=6, dropout=0.2).fit(y, fh=[1, 2, 3])
+    b = GRUForecaster(**FAST, window_length=6, dropout=0.2).fit(y, fh=[1, 2, 3])
+    pred_a, pred_b = a.predict(), b.predict()
+    pd.testing.assert_series_equal(pred_a, pred_b)
+    pd.testing.assert_frame_equal(a.predict_interval(), b.predict_interval())
+    c = GRUForecaster(**{**FAST, "random_state": 1}, window_length=6).fit(
+        y, fh=[1, 2, 3]
+    )
+    assert not np.allclose(pred_a, c.predict())
+    assert torch.equal(torch_state, torch.random.get_rng_state())
+    assert np.array_equal(numpy_state, np.random.get_state()[1])  # noqa: NPY002
+
+
+def test_fitted_attributes():
+    y = _seasonal_trend(60)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    assert f.window_length_ == 6 and f.horizon_ == 2
+    assert len(f.loss_curve_) == f.n_iter_ == 15
+    assert f.validation_scores_ == []
+    assert f.calibration_ == "out-of-sample"
+    assert f.device_.type in ("cpu", "cuda")
+    assert list(f.interval_scale_.columns) == ["sales"]
+    e = GRUForecaster(**FAST, window_length=6, early_stopping=True).fit(y, fh=[1])
+    assert len(e.validation_scores_) == e.n_iter_
+
+
+def test_convergence_warning_like_the_regressor():
+    y = _seasonal_trend(40)
+    with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
+        GRUForecaster(max_epochs=2, hidden_size=4, random_state=0).fit(y, fh=[1])
+
+
+def test_verbose_prints_epochs(capsys):
+    y = _seasonal_trend(40)
+    GRUForecaster(max_epochs=2, hidden_size=4, verbose=1, random_state=0).fit(y, fh=[1])
+    assert "Epoch 2: loss" in capsys.readouterr().out
+
+
+def test_intervals_are_calibrated_loosely():
+    rng = np.random.default_rng(3)
+    n_series, n, h = 12, 80, 6
+    frames = []
+    for i in range(n_series):
+        t = np.arange(n)
+        values = 20 + 5 * np.sin(2 * np.pi * t / 12 + i) + rng.normal(size=n)
+        frame = _monthly(values).to_frame("v")
+        frame.index = pd.MultiIndex.from_product([[i], frame.index])
+        frames.append(frame)
+    y = pd.concat(frames)
+    train = y.groupby(level=0).head(n - h)
+    test = y.groupby(level=0).tail(h)
+    f = GRUForecaster(hidden_size=8, max_epochs=30, window_length=12, random_state=0)
+    f.fit(train, fh=np.arange(1, h + 1))
+    interval = f.predict_interval(coverage=0.9)
+    lower, upper = interval.iloc[:, 0].to_numpy(), interval.iloc[:, 1].to_numpy()
+    actual = test.iloc[:, 0].to_numpy()
+    coverage = np.mean((actual >= lower) & (actual <= upper))
+    assert 0.75 <= coverage <= 1.0
+    quantiles = f.predict_quantiles(alpha=[0.05, 0.25, 0.5, 0.75, 0.95])
+    assert np.all(np.diff(quantiles.to_numpy(), axis=1) >= 0)
+
+
+def test_short_series_fall_back_to_in_sample_intervals_with_a_warning():
+    y = _seasonal_trend(7)
+    with pytest.warns(UserWarning, match="in-sample errors"):
+        f = GRUForecaster(**FAST, window_length=3, horizon=3).fit(y, fh=[1, 2, 3])
+    assert f.calibration_ == "in-sample"
+    assert f.predict_interval().shape == (3, 2)
+
+
+def test_update_extends_context_without_training():
+    y = _seasonal_trend(72)
+    f = GRUForecaster(**FAST, window_length=12).fit(y.iloc[:-6], fh=[1, 2, 3])
+    weights = {k: v.clone() for k, v in f.trainer_.network.state_dict().items()}
+    before = f.predict()
+    f.update(y.iloc[-6:], update_params=False)
+    assert f.cutoff[0] == y.index[-1]
+    assert f.n_iter_ == 15
+    for key, value in f.trainer_.network.state_dict().items():
+        assert torch.equal(value, weights[key])
+    after = f.predict()
+    assert after.index[0] == y.index[-1] + 1
+    assert not np.allclose(before.to_numpy(), after.to_numpy())
+
+
+def test_update_params_continues_training_from_current_weights():
+    y = _seasonal_trend(72)
+    f = GRUForecaster(**FAST, window_length=12).fit(y.iloc[:-6], fh=[1, 2, 3])
+    weights = {k: v.clone() for k, v in f.trainer_.network.state_dict().items()}
+    f.update(y.iloc[-6:], update_params=True)
+    assert f.n_iter_ == 30
+    changed = [
+        not torch.equal(v, weights[k])
+        for k, v in f.trainer_.network.state_dict().items()
+    ]
+    assert any(changed)
+    assert len(f.predict()) == 3
+
+
+def test_update_with_exogenous_x():
+    rng = np.random.default_rng(4)
+    y = _monthly(rng.normal(size=60).cumsum())
+    X = pd.DataFrame({"a": rng.normal(size=63)}, index=_monthly(np.zeros(63)).index)
+    f = GRUForecaster(**FAST, window_length=6).fit(
+        y.iloc[:50], X=X.iloc[:50], fh=[1, 2, 3]
+    )
+    f.update(y.iloc[50:], X=X.iloc[50:60], update_params=False)
+    pred = f.predict(X=X.iloc[60:])
+    assert pred.index[0] == y.index[-1] + 1
+
+
+# --- workflows -----------------------------------------------
+def test_evaluate_with_expanding_window():
+    y = _seasonal_trend(72)
+    cv = ExpandingWindowSplitter(initial_window=48, step_length=12, fh=[1, 2, 3])
+    result = evaluate(
+        GRUForecaster(**FAST, window_length=12), cv, y, scoring=MeanAbsoluteError()
+    )
+    assert len(result) == 2
+    assert np.isfinite(result.iloc[:, 0]).all()
+
+
+def test_transformed_target_pipeline_with_log_and_deseasonalizer():
+    y = _seasonal_trend(72, level=200)
+    pipe = TransformedTargetForecaster(
+        [
+            ("log", LogTransformer()),
+            ("deseasonalize", Deseasonalizer(sp=12)),
+            ("gru", GRUForecaster(**FAST, window_length=12)),
+        ]
+    )
+    pipe.fit(y, fh=[1, 2, 3])
+    assert np.all(pipe.predict() > 0)
+    assert pipe.predict_interval(coverage=0.9).shape == (3, 2)
+
+
+def test_grid_search_over_parameters():
+    y = _seasonal_trend(60)
+    search = ForecastingGridSearchCV(
+        GRUForecaster(**FAST),
+        cv=SlidingWindowSplitter(window_length=40, step_length=10, fh=[1, 2]),
+        param_grid={"window_length": [4, 8], "normalization": ["mean", "last"]},
+        backend=None,  # sequential: worker processes would each import torch
+    )
+    search.fit(y, fh=[1, 2])
+    assert set(search.best_params_) == {"window_length", "normalization"}
+    assert len(search.predict()) == 2
+
+
+def test_multiplex_forecaster():
+    y = _seasonal_trend(60)
+    multiplex = MultiplexForecaster(
+        [
+            ("gru", GRUForecaster(**FAST, window_length=6)),
+            ("naive", NaiveForecaster()),
+        ],
+        selected_forecaster="gru",
+    )
+    multiplex.fit(y, fh=[1, 2])
+    assert len(multiplex.predict()) == 2
+
+
+def test_clone_and_pickle_round_trip():
+    y = _seasonal_trend(60)
+    f = GRUForecaster(**FAST, window_length=6, learning_rate=0.01)
+    assert clone(f).get_params() == f.get_params()
+    f.fit(y, fh=[1, 2, 3])
+    restored = pickle.loads(pickle.dumps(f))
+    pd.testing.assert_series_equal(f.predict(), restored.predict())
+    pd.testing.assert_frame_equal(f.predict_interval(), restored.predict_interval())
+    assert not clone(f).is_fitted
+
+
+# --- bad input -----------------------------------------------
+def test_series_too_short_for_the_window():
+    y = _seasonal_trend(6)
+    with pytest.raises(ValueError, match=r"window_length=6.*at least 7 time points"):
+        GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2, 3])
+    y = _seasonal_trend(8)
+    with pytest.raises(ValueError, match=r"window_length=4.*at least 10 time points"):
+        GRUForecaster(**FAST, window_length=4, horizon=6).fit(y)
+    with pytest.raises(ValueError, match=r"differencing=1: .*at least 7 time points"):
+        GRUForecaster(**FAST, window_length=5, differencing=1).fit(y.iloc[:6])
+
+
+def test_nan_in_y_or_x():
+    y = _seasonal_trend(40)
+    y.iloc[5] = np.nan
+    with pytest.raises(ValueError, match="missing data"):
+        GRUForecaster(**FAST).fit(y, fh=[1])
+    y = _seasonal_trend(40)
+    X = pd.DataFrame({"a": np.arange(40.0)}, index=y.index)
+    X.iloc[3, 0] = np.nan
+    with pytest.raises(ValueError, match="missing data"):
+        GRUForecaster(**FAST).fit(y, X=X, fh=[1])
+
+
+def test_x_at_fit_but_not_at_predict_and_the_reverse():
+    y = _seasonal_trend(40)
+    X = pd.DataFrame({"a": np.arange(43.0)}, index=_monthly(np.zeros(43)).index)
+    f = GRUForecaster(**FAST, window_length=4).fit(y, X=X.iloc[:40], fh=[1, 2, 3])
+    with pytest.raises(ValueError, match="X was passed to fit, so predict needs X"):
+        f.predict()
+    with pytest.raises(ValueError, match="from the cutoff to the end of fh"):
+        f.predict(X=X.iloc[:40])  # no future rows at all
+    # X at the fh points only (as sktime may pass it): the steps between are filled.
+    at_fh_points = f.predict(fh=[1, 3], X=X.iloc[[40, 42]])
+    assert np.isfinite(at_fh_points.to_numpy()).all() and len(at_fh_points) == 2
+    g = GRUForecaster(**FAST, window_length=4).fit(y, fh=[1, 2, 3])
+    with pytest.raises(ValueError, match="X was passed to predict but not to fit"):
+        g.predict(X=X.iloc[40:])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"hidden_size": 0}, "hidden_size"),
+        ({"window_length": 0}, "window_length"),
+        ({"normalization": "minmax"}, "normalization"),
+        ({"differencing": 3}, "differencing"),
+        ({"learning_rate": -1.0}, "learning_rate"),
+        ({"loss": "pinball"}, "loss"),
+    ],
+)
+def test_invalid_parameters(params, match):
+    y = _seasonal_trend(40)
+    with pytest.raises(InvalidParameterError, match=match):
+        GRUForecaster(**{**FAST, **params}).fit(y, fh=[1])
+
+
+def test_unknown_parameter_and_device():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'units'"):
+        GRUForecaster(units=3)
+    with pytest.raises(ValueError, match="units"):
+        GRUForecaster().set_params(units=3)
+    with pytest.raises(ValueError, match="device"):
+        GRUForecaster(**FAST, device="tpu").fit(_seasonal_trend(40), fh=[1])
+
+
+def test_differencing_forecasts_a_trend():
+    y = _monthly(5.0 * np.arange(60) + np.random.default_rng(5).normal(size=60))
+    f = GRUForecaster(
+        **FAST, window_length=6, differencing=1, normalization="standard"
+    ).fit(y, fh=[1, 2, 3])
+    pred = f.predict().to_numpy()
+    np.testing.assert_allclose(pred, 5.0 * np.arange(60, 63), atol=6.0)

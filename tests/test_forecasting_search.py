@@ -1,0 +1,240 @@
+"""ForecastingWhaleSearchCV: sktime workflows, backends, determinism, conformance."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import randint, uniform
+from sktime.datasets import load_airline
+from sktime.forecasting.compose import TransformedTargetForecaster
+from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
+from sktime.forecasting.naive import NaiveForecaster
+from sktime.forecasting.theta import ThetaForecaster
+from sktime.performance_metrics.forecasting import (
+    MeanAbsoluteScaledError,
+    MeanSquaredError,
+)
+from sktime.split import ExpandingWindowSplitter, SlidingWindowSplitter
+from sktime.transformations.series.boxcox import LogTransformer
+from sktime.transformations.series.detrend import Deseasonalizer
+
+from skgru import ForecastingWhaleSearchCV, GRUForecaster
+
+Y = load_airline()
+CV = ExpandingWindowSplitter(initial_window=96, step_length=12, fh=list(range(1, 13)))
+
+
+def naive_search(**kwargs):
+    params = dict(
+        forecaster=NaiveForecaster(strategy="mean"),
+        cv=ExpandingWindowSplitter(initial_window=96, step_length=12, fh=[1, 2, 3]),
+        param_distributions={"window_length": randint(2, 40)},
+        n_agents=5,
+        max_iter=4,
+        random_state=0,
+        backend="None",
+    )
+    params.update(kwargs)
+    return ForecastingWhaleSearchCV(**params)
+
+
+def test_search_collects_every_iteration_and_ranks_by_the_metric():
+    search = naive_search().fit(Y, fh=[1, 2, 3])
+    results = search.cv_results_
+    assert len(results) == search.n_evaluations_ <= 5 * 4
+    assert search.n_iter_ == 4 and len(search.best_score_history_) == 4
+    # lower is better for MAPE: rank 1 is the smallest error, and it is the best
+    column = "mean_test_MeanAbsolutePercentageError"
+    assert search.best_score_ == results[column].min()
+    assert results.loc[search.best_index_, "params"] == search.best_params_
+    # the history is in the metric's units and never gets worse
+    history = np.array(search.best_score_history_)
+    assert np.all(np.diff(history) <= 0) and history[-1] == search.best_score_
+    # candidates are never evaluated twice
+    windows = [params["window_length"] for params in results["params"]]
+    assert len(windows) == len(set(windows))
+
+
+def test_greater_is_better_metric_is_maximized():
+    from sktime.performance_metrics.forecasting import make_forecasting_scorer
+
+    def neg_mae(y_true, y_pred):
+        return -float(np.mean(np.abs(y_true - y_pred)))
+
+    scorer = make_forecasting_scorer(neg_mae, name="neg_mae", greater_is_better=True)
+    search = naive_search(scoring=scorer).fit(Y, fh=[1, 2, 3])
+    assert search.best_score_ == search.cv_results_["mean_test_neg_mae"].max()
+    assert np.all(np.diff(search.best_score_history_) >= 0)
+
+
+def test_finds_the_best_window_a_full_grid_finds():
+    grid = [{"window_length": w} for w in range(2, 40)]
+    errors = [
+        naive_search(param_distributions={"window_length": [p["window_length"]]})
+        .fit(Y, fh=[1, 2, 3])
+        .best_score_
+        for p in grid[::6]
+    ]
+    search = naive_search(n_agents=6, max_iter=6).fit(Y, fh=[1, 2, 3])
+    assert search.best_score_ <= min(errors)
+
+
+def test_reproducible_and_independent_of_the_backend():
+    first = naive_search().fit(Y, fh=[1, 2, 3])
+    second = naive_search(backend="loky", backend_params={"n_jobs": 2})
+    second.fit(Y, fh=[1, 2, 3])
+    pd.testing.assert_series_equal(
+        first.cv_results_["params"].astype(str),
+        second.cv_results_["params"].astype(str),
+    )
+    assert first.best_score_history_ == second.best_score_history_
+
+
+def test_drop_in_for_randomized_search_with_the_same_arguments():
+    arguments = dict(
+        forecaster=NaiveForecaster(strategy="mean"),
+        cv=SlidingWindowSplitter(window_length=48, step_length=24, fh=[1, 2]),
+        param_distributions={"window_length": randint(2, 30)},
+        scoring=MeanSquaredError(),
+        random_state=1,
+    )
+    randomized = ForecastingRandomizedSearchCV(**arguments, n_iter=6).fit(Y)
+    whale = ForecastingWhaleSearchCV(**arguments, n_agents=3, max_iter=2).fit(Y)
+    assert set(whale.cv_results_.columns) == set(randomized.cv_results_.columns)
+    assert whale.predict(fh=[1, 2]).shape == (2,)
+
+
+def test_statistical_pipeline_is_tuned_and_returns_n_best():
+    pipeline = TransformedTargetForecaster(
+        [
+            ("log", LogTransformer()),
+            ("deseasonalize", Deseasonalizer(sp=12)),
+            ("theta", ThetaForecaster(deseasonalize=False)),
+        ]
+    )
+    search = ForecastingWhaleSearchCV(
+        pipeline,
+        cv=CV,
+        param_distributions={
+            "deseasonalize__model": ["additive", "multiplicative"],
+            "theta__initial_level": uniform(0.05, 0.9),
+        },
+        scoring=MeanAbsoluteScaledError(),
+        n_agents=4,
+        max_iter=3,
+        return_n_best_forecasters=2,
+        random_state=0,
+        backend="None",
+    ).fit(Y)
+    assert 0 < search.best_score_ < 2.0
+    assert len(search.n_best_forecasters_) == 2
+    assert search.n_best_scores_[0] <= search.n_best_scores_[1]
+    prediction = search.predict(fh=list(range(1, 13)))
+    assert len(prediction) == 12 and np.isfinite(prediction).all()
+
+
+def test_tunes_a_gru_forecaster_in_a_pipeline():
+    pipeline = TransformedTargetForecaster(
+        [
+            ("log", LogTransformer()),
+            ("gru", GRUForecaster(**GRUForecaster.get_test_params()[0])),
+        ]
+    )
+    search = ForecastingWhaleSearchCV(
+        pipeline,
+        cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1, 2, 3]),
+        param_distributions={
+            "gru__learning_rate": uniform(0.001, 0.05),
+            "gru__hidden_size": [4, 8],
+        },
+        n_agents=2,
+        max_iter=2,
+        random_state=0,
+        backend="None",
+    ).fit(Y, fh=[1, 2, 3])
+    assert search.n_iter_ == 2 and np.isfinite(search.best_score_)
+    assert search.best_forecaster_.get_params()["gru__hidden_size"] in (4, 8)
+    interval = search.predict_interval(coverage=0.9)
+    assert interval.shape == (3, 2)
+    restored = pickle.loads(pickle.dumps(search))
+    pd.testing.assert_series_equal(restored.predict(), search.predict())
+
+
+def test_failing_candidates_follow_error_score_and_the_search_goes_on():
+    search = naive_search(
+        param_distributions={"window_length": [3, 10_000]}, n_agents=4, max_iter=2
+    )
+    with pytest.warns(Warning):
+        search.fit(Y, fh=[1, 2, 3])
+    scores = search.cv_results_["mean_test_MeanAbsolutePercentageError"]
+    assert scores.isna().sum() == 1 and search.best_params_ == {"window_length": 3}
+    with pytest.raises(Exception, match="window"):
+        naive_search(
+            param_distributions={"window_length": [10_000]}, error_score="raise"
+        ).fit(Y, fh=[1, 2, 3])
+
+
+def test_early_stopping_of_the_search():
+    search = naive_search(
+        param_distributions={"window_length": [5]}, max_iter=20, n_iter_no_change=2
+    ).fit(Y, fh=[1, 2, 3])
+    assert search.n_iter_ == 3 and search.n_evaluations_ == 1
+
+
+def test_update_behaviours():
+    train, new = Y[:-12], Y[-12:]
+    for behaviour in ["full_refit", "inner_only", "no_update"]:
+        search = naive_search(update_behaviour=behaviour, max_iter=2).fit(
+            train, fh=[1, 2, 3]
+        )
+        search.update(new)
+        assert search.cutoff[0] == Y.index[-1]
+        assert len(search.predict()) == 3
+
+
+def test_user_space_and_forecaster_are_not_mutated():
+    space = {"window_length": [3, 6, 9]}
+    forecaster = NaiveForecaster(strategy="mean")
+    before = forecaster.get_params()
+    naive_search(forecaster=forecaster, param_distributions=space).fit(Y, fh=[1])
+    assert space == {"window_length": [3, 6, 9]}
+    assert forecaster.get_params() == before and not forecaster.is_fitted
+
+
+@pytest.mark.parametrize(
+    ("space", "message"),
+    [({}, "param_distributions"), ({"window_length": []}, "param_distributions")],
+)
+def test_bad_spaces_are_rejected(space, message):
+    with pytest.raises(ValueError, match=message):
+        naive_search(param_distributions=space).fit(Y, fh=[1])
+
+
+@pytest.mark.timeout(120)
+def test_dask_backend_on_a_local_cluster():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+        ) as cluster,
+        distributed.Client(cluster, timeout="60s"),
+    ):
+        search = naive_search(backend="dask").fit(Y, fh=[1, 2, 3])
+    reference = naive_search().fit(Y, fh=[1, 2, 3])
+    assert search.best_params_ == reference.best_params_
+    assert search.best_score_history_ == reference.best_score_history_
+
+
+def test_sktime_conformance():
+    from sktime.utils.estimator_checks import check_estimator
+
+    results = check_estimator(
+        ForecastingWhaleSearchCV, raise_exceptions=False, verbose=False
+    )
+    failed = {name: result for name, result in results.items() if result != "PASSED"}
+    assert not failed, failed
