@@ -23,6 +23,8 @@ __all__ = [
     "LOSSES",
     "Trainer",
     "build_network",
+    "new_trainer",
+    "options",
     "TorchStatePickleMixin",
     "make_generator",
     "resolve_device",
@@ -67,6 +69,54 @@ def build_network(generator, device, **sizes):
     network.to_empty(device=device)
     network.reset_parameters(generator)
     return network
+
+
+#: Names of the estimator parameters that set up the network and the optimizer.
+NETWORK_PARAMETERS = ("hidden_size", "num_layers", "bidirectional", "dropout")
+OPTIMIZER_PARAMETERS = (
+    "optimizer",
+    "learning_rate",
+    "weight_decay",
+    "loss",
+    "clip_grad_norm",
+)
+#: Names of the estimator parameters that ``Trainer.fit`` takes as they are.
+FIT_PARAMETERS = (
+    "batch_size",
+    "early_stopping",
+    "validation_fraction",
+    "n_iter_no_change",
+    "tol",
+)
+
+
+def options(params, names):
+    """``{name: params.name}`` for ``names``: a front-end's settings for the engine.
+
+    Both GRU front-ends share the parameter names, so each reads its own
+    attributes through these lists instead of spelling them out again.
+    """
+    return {name: getattr(params, name) for name in names}
+
+
+def new_trainer(params, generator, device, **sizes):
+    """A :class:`Trainer` with a fresh network, set up from ``params``' attributes.
+
+    Parameters
+    ----------
+    params : object
+        Holds ``NETWORK_PARAMETERS`` and ``OPTIMIZER_PARAMETERS`` as attributes
+        (a GRU estimator).
+    generator : torch.Generator
+        Draws the initial weights.
+    device : torch.device
+    **sizes
+        ``n_features``, ``n_outputs`` and optionally ``n_extra`` of the network.
+    """
+    network = build_network(
+        generator, device, **options(params, NETWORK_PARAMETERS), **sizes
+    )
+    return Trainer(network, **options(params, OPTIMIZER_PARAMETERS))
 
 
 def resolve_device(device):

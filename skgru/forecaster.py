@@ -23,10 +23,11 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from skgru._sequences import sliding_windows, weighted_standardization
 from skgru._training import (
+    FIT_PARAMETERS,
     TorchStatePickleMixin,
-    Trainer,
-    build_network,
     make_generator,
+    new_trainer,
+    options,
     resolve_device,
     seed_from_random_state,
     to_tensor,
@@ -649,24 +650,13 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         device = self.device_
         n_x = 0 if self._x_columns is None else len(self._x_columns)
         if trainer is None:
-            network = build_network(
+            trainer = new_trainer(
+                self,
                 make_generator(seed, device),
                 device,
                 n_features=past.shape[2],
                 n_outputs=target.shape[1],
-                hidden_size=self.hidden_size,
-                num_layers=self.num_layers,
-                bidirectional=self.bidirectional,
-                dropout=self.dropout,
                 n_extra=self.horizon_ * n_x,
-            )
-            trainer = Trainer(
-                network,
-                optimizer=self.optimizer,
-                learning_rate=self.learning_rate,
-                weight_decay=self.weight_decay,
-                loss=self.loss,
-                clip_grad_norm=self.clip_grad_norm,
             )
         inputs = (to_tensor(past, device),)
         if extra is not None:
@@ -676,13 +666,9 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             to_tensor(target, device),
             to_tensor(np.ones(len(target)), device),
             epochs=self.max_epochs,
-            batch_size=self.batch_size,
             generator=make_generator(seed + _TRAINING_STREAM, device),
-            early_stopping=self.early_stopping,
-            validation_fraction=self.validation_fraction,
-            n_iter_no_change=self.n_iter_no_change,
-            tol=self.tol,
             verbose=verbose,
+            **options(self, FIT_PARAMETERS),
         )
         trainer.network.eval()
         return trainer, len(target)

@@ -16,12 +16,14 @@ from sklearn.utils.validation import (
 
 from skgru._sequences import as_sequences, weighted_standardization
 from skgru._training import (
+    FIT_PARAMETERS,
     LOSSES,
+    OPTIMIZER_PARAMETERS,
     OPTIMIZERS,
     TorchStatePickleMixin,
-    Trainer,
-    build_network,
     make_generator,
+    new_trainer,
+    options,
     resolve_device,
     seed_from_random_state,
     to_tensor,
@@ -311,24 +313,14 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
             self.y_mean_, self.y_scale_ = weighted_standardization(y, sample_weight)
             self._seed = seed_from_random_state(self.random_state)
             generator = make_generator(self._seed, self.device_)
-            network = build_network(
+            self.trainer_ = new_trainer(
+                self,
                 generator,
                 self.device_,
                 n_features=self.n_channels_,
                 n_outputs=self.n_outputs_,
-                hidden_size=self.hidden_size,
-                num_layers=self.num_layers,
-                bidirectional=self.bidirectional,
-                dropout=self.dropout,
             )
-            self.trainer_ = Trainer(network)
-        self.trainer_.configure(
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            weight_decay=self.weight_decay,
-            loss=self.loss,
-            clip_grad_norm=self.clip_grad_norm,
-        )
+        self.trainer_.configure(**options(self, OPTIMIZER_PARAMETERS))
         # A fresh stream per call keeps repeated warm starts reproducible.
         generator = make_generator(self._seed + self.trainer_.n_iter + 1, self.device_)
         device = self.device_
@@ -337,13 +329,12 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
             to_tensor((y - self.y_mean_) / self.y_scale_, device),
             to_tensor(sample_weight, device),
             epochs=epochs,
-            batch_size=self.batch_size,
             generator=generator,
-            early_stopping=self.early_stopping and not partial,
-            validation_fraction=self.validation_fraction,
-            n_iter_no_change=self.n_iter_no_change,
-            tol=self.tol,
             verbose=self.verbose,
+            **{
+                **options(self, FIT_PARAMETERS),
+                "early_stopping": self.early_stopping and not partial,
+            },
         )
         if not partial and not self.trainer_.converged:
             warnings.warn(

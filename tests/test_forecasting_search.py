@@ -1,6 +1,7 @@
 """ForecastingWhaleSearchCV: sktime workflows, backends, determinism, conformance."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from sktime.performance_metrics.forecasting import (
 from sktime.split import ExpandingWindowSplitter, SlidingWindowSplitter
 from sktime.transformations.series.boxcox import LogTransformer
 from sktime.transformations.series.detrend import Deseasonalizer
+from sktime.utils.estimator_checks import check_estimator, parametrize_with_checks
 
 from skgru import ForecastingWhaleSearchCV, GRUForecaster
 
@@ -230,11 +232,8 @@ def test_dask_backend_on_a_local_cluster():
     assert search.best_score_history_ == reference.best_score_history_
 
 
-def test_sktime_conformance():
-    from sktime.utils.estimator_checks import check_estimator
-
-    results = check_estimator(
-        ForecastingWhaleSearchCV, raise_exceptions=False, verbose=False
-    )
-    failed = {name: result for name, result in results.items() if result != "PASSED"}
-    assert not failed, failed
+@parametrize_with_checks(ForecastingWhaleSearchCV, obj_varname="estimator")
+def test_sktime_conformance(estimator, test_name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(estimator, tests_to_run=test_name, raise_exceptions=True)
