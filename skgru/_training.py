@@ -28,7 +28,6 @@ __all__ = [
     "TorchStatePickleMixin",
     "make_generator",
     "resolve_device",
-    "seed_from_random_state",
     "to_tensor",
 ]
 
@@ -157,25 +156,6 @@ def resolve_device(device):
             f"got {device!r}."
         )
     return resolved
-
-
-def seed_from_random_state(random_state):
-    """A 63-bit seed from an int, a ``RandomState``, a ``Generator`` or None.
-
-    None draws fresh OS entropy, so numpy's global generator is never touched.
-    """
-    if random_state is None:
-        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
-    if isinstance(random_state, (int, np.integer)):
-        return int(random_state)
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(np.iinfo(np.int32).max))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(np.iinfo(np.int64).max))
-    raise ValueError(
-        "random_state must be None, an int, a numpy RandomState or Generator; got "
-        f"{random_state!r}."
-    )
 
 
 def make_generator(seed, device):

@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import (
 )
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
+from skgru._random import check_seed
 from skgru._sequences import sliding_windows, weighted_standardization
 from skgru._training import (
     FIT_PARAMETERS,
@@ -29,7 +30,6 @@ from skgru._training import (
     new_trainer,
     options,
     resolve_device,
-    seed_from_random_state,
     to_tensor,
 )
 from skgru.regressor import GRU_PARAMETER_CONSTRAINTS
@@ -369,7 +369,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
-        self._seed = seed_from_random_state(self.random_state)
+        self._seed = check_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self._y_columns = y.columns
         self._x_columns = None if X is None else X.columns

@@ -14,6 +14,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skgru._random import check_seed
 from skgru._sequences import as_sequences, weighted_standardization
 from skgru._training import (
     FIT_PARAMETERS,
@@ -25,7 +26,6 @@ from skgru._training import (
     new_trainer,
     options,
     resolve_device,
-    seed_from_random_state,
     to_tensor,
 )
 
@@ -311,7 +311,7 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
             self.n_outputs_ = y.shape[1]
             self._y_1d = y_1d
             self.y_mean_, self.y_scale_ = weighted_standardization(y, sample_weight)
-            self._seed = seed_from_random_state(self.random_state)
+            self._seed = check_seed(self.random_state)
             generator = make_generator(self._seed, self.device_)
             self.trainer_ = new_trainer(
                 self,

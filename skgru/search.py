@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from skgru._random import check_generator
 from skgru.space import ParamSpace
 from skgru.woa import SEARCH_VARIANT, VARIANTS, WhaleOptimizer
 
@@ -67,12 +68,6 @@ class WhaleSearchResult:
     n_iter: int = 0
     n_evaluations: int = 0
     stop_reason: str | None = None
-
-
-def _main_rng(random_state):
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    return check_random_state(random_state)
 
 
 def run_whale_search(
@@ -156,7 +151,7 @@ def run_whale_search(
             "n_iter_no_change must be None or a positive int, got "
             f"{n_iter_no_change!r}."
         )
-    rng = _main_rng(random_state)
+    rng = check_generator(random_state)
     if not isinstance(space, ParamSpace):
         space = ParamSpace(space, random_state=rng)
     optimizer = WhaleOptimizer(
@@ -477,7 +472,7 @@ class WhaleSearchCV(BaseSearchCV):
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         """Run WOA: ask -> decode -> evaluate_candidates -> tell, per iteration."""
-        rng = check_random_state(self.random_state)
+        rng = check_generator(self.random_state)
         space = ParamSpace(self.param_distributions, random_state=rng)
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(

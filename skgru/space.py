@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.stats import rv_discrete
-from sklearn.utils import check_random_state
+
+from skgru._random import check_seed
 
 __all__ = ["ParamSpace"]
 
@@ -284,10 +285,12 @@ class ParamSpace:
             for name in names:
                 value = dist[name]
                 if rng is None and not hasattr(value, "ppf") and hasattr(value, "rvs"):
+                    # sklearn hands rvs a RandomState; user distributions may
+                    # rely on its API (randint), so do the same.
                     rng = (
                         random_state
-                        if isinstance(random_state, np.random.Generator)
-                        else check_random_state(random_state)
+                        if isinstance(random_state, np.random.RandomState)
+                        else np.random.RandomState(check_seed(random_state) % 2**32)
                     )
                 dims.append(_make_dim(name, value, rng))
             self.param_names.append(names)

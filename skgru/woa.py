@@ -51,7 +51,8 @@ import numbers
 
 import numpy as np
 from scipy.optimize import Bounds, OptimizeResult
-from sklearn.utils import check_random_state
+
+from skgru._random import check_generator
 
 __all__ = ["WhaleOptimizer", "whale_minimize"]
 
@@ -144,7 +145,7 @@ class WhaleOptimizer:
         self.max_iter = int(max_iter)
         self.b = float(b)
         self.variant = variant
-        self._rng = _as_generator(random_state)
+        self._rng = check_generator(random_state)
         # centred coordinates: z in [-1, 1], z = 0 is the middle of every range
         self._positions = self._rng.uniform(-1.0, 1.0, (self.n_agents, self.n_dims))
         self._leader = np.zeros(self.n_dims)
@@ -285,14 +286,6 @@ def _matlab_step(X, leader, b, A, C, p, l, k):  # noqa: E741
             flat.put(chained, moved)
             current = moved
     return new
-
-
-def _as_generator(random_state):
-    """Turn an int, ``RandomState``, ``Generator`` or None into a ``Generator``."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-    return np.random.default_rng(seed)
 
 
 # --------------------------------------------------------------------------------
