@@ -1,14 +1,54 @@
-"""ForecastingWhaleSearchCV: whale-optimization tuning on sktime's tuner base."""
+"""ForecastingWhaleSearchCV: whale-optimization tuning on sktime's tuner base.
+
+sktime's tuner base averages a candidate's fold scores without its failed folds, so
+a candidate that fails on most folds can win on the one it survives; this module
+scores candidates itself (sktime's ``evaluate`` per candidate, in parallel through
+sktime's ``parallelize``), so a candidate that fails on any fold scores
+``error_score``, and reports the spread of the fold scores.
+"""
 
 import numpy as np
+from sklearn.utils._param_validation import validate_parameter_constraints
+from sktime.forecasting.model_evaluation import evaluate
 from sktime.forecasting.model_selection._base import BaseGridSearch
+from sktime.utils.parallel import parallelize
 from sktime.utils.validation.forecasting import check_scoring
 
-from skgru.search import run_whale_search
+from skgru._search_loop import (
+    SEARCH_PARAMETER_CONSTRAINTS,
+    initial_candidate,
+    run_whale_search,
+)
 from skgru.space import ParamSpace
 from skgru.woa import SEARCH_VARIANT
 
 __all__ = ["ForecastingWhaleSearchCV"]
+
+
+def _fit_and_score(params, meta):
+    """Cross-validate one candidate: fold scores, their mean and spread, timings.
+
+    Runs in a worker (module level, so it pickles). The mean is NaN (or takes
+    ``error_score``) when any fold failed, as in scikit-learn's searches.
+    """
+    name = meta["scoring_name"]
+    forecaster = meta["forecaster"].clone().set_params(**params)
+    folds = evaluate(
+        forecaster,
+        cv=meta["cv"],
+        y=meta["y"],
+        X=meta["X"],
+        strategy=meta["strategy"],
+        scoring=meta["scoring"],
+        error_score=meta["error_score"],
+    )
+    scores = folds[name].to_numpy(dtype=float)
+    row = {f"mean_{name}": scores.mean(), f"std_{name}": scores.std()}
+    row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
+    row["mean_fit_time"] = float(folds["fit_time"].mean())
+    row["mean_pred_time"] = float(folds["pred_time"].mean())
+    row["params"] = params
+    return row
 
 
 class ForecastingWhaleSearchCV(BaseGridSearch):
@@ -124,6 +164,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         "python_dependencies": ["torch"],
         "capability:random_state": True,
     }
+    # The tuner keeps no data of its own: update goes to best_forecaster_. Set
+    # explicitly, so sktime's FutureWarning about this config's default stays quiet.
+    _config = {"remember_data": False}
 
     def __init__(
         self,
@@ -172,23 +215,103 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             backend=backend,
             backend_params=backend_params,
         )
+        # BaseForecaster only creates these when remember_data is on at
+        # construction; set_config can switch it on later.
+        self._y = getattr(self, "_y", None)
+        self._X = getattr(self, "_X", None)
+
+    def _fit(self, y, X, fh):
+        """Search, then refit the best candidate; see sktime's ``BaseGridSearch``.
+
+        Parameters
+        ----------
+        y : time series in sktime's formats
+            Target series.
+        X : time series in sktime's formats or None
+            Exogenous series.
+        fh : ForecastingHorizon or None
+            Horizon of the refitted forecaster.
+
+        Returns
+        -------
+        self : ForecastingWhaleSearchCV
+        """
+        validate_parameter_constraints(
+            SEARCH_PARAMETER_CONSTRAINTS,
+            {name: getattr(self, name) for name in SEARCH_PARAMETER_CONSTRAINTS},
+            caller_name=type(self).__name__,
+        )
+        self._search_data = (y, X)
+        try:
+            super()._fit(y, X, fh)
+        finally:
+            del self._search_data
+        # failed candidates (NaN score) rank last, as in scikit-learn
+        rank = self.cv_results_.filter(like="rank_").columns[0]
+        ranks = self.cv_results_[rank]
+        last = ranks.max() + 1 if ranks.notna().any() else 1
+        self.cv_results_[rank] = ranks.fillna(last)
+        return self
+
+    def _fixed_params(self, space):
+        """``{name: splitter's largest fh step}`` for each ``horizon`` left None.
+
+        A forecaster whose trained horizon follows the ``fh`` of ``fit`` (such as
+        ``GRUForecaster(horizon=None)``) would be cross-validated with the
+        splitter's horizon but refitted with the user's: the tuner fixes it to the
+        splitter's so that the refit is the model cross-validation scored.
+        """
+        searched = {name for names in space.param_names for name in names}
+        open_horizons = [
+            name
+            for name, value in self.forecaster.get_params(deep=True).items()
+            if (name == "horizon" or name.endswith("__horizon"))
+            and value is None
+            and name not in searched
+        ]
+        fh = self.cv.get_fh()
+        if not open_horizons or not fh.is_relative:
+            return {}
+        steps = int(np.max(fh.to_pandas()))
+        return {name: steps for name in open_horizons}
 
     def _run_search(self, evaluate_candidates):
         """Run WOA over ``param_distributions``; return the rows of every iteration.
 
-        sktime's ``evaluate_candidates`` returns only the batch it was given, so the
-        rows of all iterations are collected here and returned together.
+        Candidates are scored by this module's ``_fit_and_score`` (not sktime's
+        ``evaluate_candidates``, which averages over the folds that did not fail),
+        in one parallel batch per iteration; the rows of all iterations are
+        returned together.
         """
         scoring = check_scoring(self.scoring, obj=self)
-        column = f"mean_test_{scoring.name}"
+        name = f"test_{scoring.name}"
         # WOA maximizes the score it is told; flip metrics where lower is better.
         sign = -1.0 if scoring.get_tag("lower_is_better") else 1.0
+        y, X = self._search_data
+        meta = {
+            "forecaster": self.forecaster,
+            "y": y,
+            "X": X,
+            "cv": self.cv,
+            "strategy": self.strategy,
+            "scoring": scoring,
+            "error_score": self.error_score,
+            "scoring_name": name,
+        }
+        space = ParamSpace(self.param_distributions, random_state=self.random_state)
+        fixed = self._fixed_params(space)
         rows = []
 
         def score_batch(candidates):
-            batch = list(evaluate_candidates(candidates))
+            batch = parallelize(
+                fun=_fit_and_score,
+                iter=[{**params, **fixed} for params in candidates],
+                meta=meta,
+                backend=self.backend,
+                backend_params=self.backend_params or {},
+            )
             rows.extend(batch)
-            return [sign * float(row[column]) for row in batch]
+            return [sign * float(row[f"mean_{name}"]) for row in batch]
 
         def report(result):
             if self.verbose > 0:
@@ -200,7 +323,6 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
                 )
             return False
 
-        space = ParamSpace(self.param_distributions, random_state=self.random_state)
         result = run_whale_search(
             space,
             score_batch,
@@ -212,6 +334,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             callback=report,
+            initial_params=initial_candidate(space, self.forecaster.get_params()),
         )
         self.n_iter_ = result.n_iter
         self.n_evaluations_ = result.n_evaluations

@@ -1,211 +1,30 @@
-"""Whale-optimization hyperparameter search.
+"""WhaleSearchCV: whale-optimization search on scikit-learn's ``BaseSearchCV``.
 
-:func:`run_whale_search` is the one ask -> decode -> score -> tell loop, free of any
-front-end's result format; :class:`WhaleSearchCV` drives it from scikit-learn's
-:class:`~sklearn.model_selection._search.BaseSearchCV`, and the sktime tuner drives the
-same function from sktime's evaluation.
+The search loop itself is :func:`skgru._search_loop.run_whale_search`, shared with
+the sktime tuner.
 """
 
-import numbers
 import re
 import warnings
 from copy import deepcopy
-from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgru._random import check_generator
+from skgru._search_loop import (
+    SEARCH_PARAMETER_CONSTRAINTS,
+    initial_candidate,
+    run_whale_search,
+)
 from skgru.space import ParamSpace
-from skgru.woa import SEARCH_VARIANT, VARIANTS, WhaleOptimizer
+from skgru.woa import SEARCH_VARIANT
 
-__all__ = ["WhaleSearchCV", "WhaleSearchResult", "run_whale_search"]
-
-
-@dataclass
-class WhaleSearchResult:
-    """State and outcome of :func:`run_whale_search`.
-
-    The same object is passed to the ``callback`` after each iteration, filled in so
-    far, and returned at the end.
-
-    Attributes
-    ----------
-    best_params : dict or None
-        Best candidate so far (None while no candidate has a non-NaN score).
-    best_score : float
-        Its score (greater is better); NaN while no candidate has a non-NaN score.
-    best_score_history : list of float
-        Best score after each iteration.
-    n_new_candidates : list of int
-        Number of new (never seen before) candidates scored in each iteration.
-    n_iter : int
-        Number of iterations run.
-    n_evaluations : int
-        Number of distinct candidates scored.
-    stop_reason : str or None
-        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped.
-
-    Examples
-    --------
-    >>> from skgru.search import run_whale_search
-    >>> result = run_whale_search(
-    ...     {"x": [1, 2, 3]},
-    ...     lambda batch: [-abs(p["x"] - 2) for p in batch],
-    ...     n_agents=4, max_iter=3, random_state=0,
-    ... )
-    >>> result.best_params, result.n_iter, result.stop_reason
-    ({'x': 2}, 3, 'max_iter')
-    """
-
-    best_params: dict | None = None
-    best_score: float = np.nan
-    best_score_history: list = field(default_factory=list)
-    n_new_candidates: list = field(default_factory=list)
-    n_iter: int = 0
-    n_evaluations: int = 0
-    stop_reason: str | None = None
-
-
-def run_whale_search(
-    space,
-    score_batch,
-    *,
-    n_agents=10,
-    max_iter=10,
-    b=1.0,
-    variant=SEARCH_VARIANT,
-    random_state=None,
-    n_iter_no_change=None,
-    tol=0.0,
-    callback=None,
-):
-    """Search a parameter space with the Whale Optimization Algorithm.
-
-    Each iteration asks the optimizer for its population, decodes every agent's
-    position into a parameter dict, scores the candidates never seen before with
-    **one** call of ``score_batch`` (so a front-end can spread all of them over its
-    workers at once), and tells the optimizer the negated scores of all agents.
-    Identical candidates are scored once: their score is cached by the space's key
-    (list values are keyed by index, so unhashable values such as estimators are
-    fine). Every random draw comes from one generator seeded by ``random_state`` in
-    the calling process.
-
-    Parameters
-    ----------
-    space : ParamSpace, dict or list of dicts
-        The search space; a dict or list of dicts is turned into a
-        :class:`~skgru.space.ParamSpace` with the same ``random_state``.
-    score_batch : callable
-        ``score_batch(candidates) -> scores``: takes a non-empty list of parameter
-        dicts and returns one score per candidate, greater is better, NaN for a
-        failed candidate.
-    n_agents : int, default=10
-        Number of whales (candidates per iteration, before de-duplication).
-    max_iter : int, default=10
-        Maximum number of iterations.
-    b : float, default=1.0
-        Shape constant of WOA's logarithmic spiral.
-    variant : {"paper", "matlab"}, default="paper"
-        WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`. ``"paper"``
-        (``skgru.woa.SEARCH_VARIANT``) does better than ``"matlab"`` on short,
-        low-dimensional searches with off-centre optima.
-    random_state : int, RandomState instance, Generator or None, default=None
-        Seed of all random draws of the search.
-    n_iter_no_change : int or None, default=None
-        Stop when the best score has not improved by more than ``tol`` for this many
-        iterations in a row. None runs all ``max_iter`` iterations.
-    tol : float, default=0.0
-        Minimum improvement of the best score that counts, with
-        ``n_iter_no_change``.
-    callback : callable or None, default=None
-        ``callback(result)`` is called after each iteration with the
-        :class:`WhaleSearchResult` filled in so far; a true return value stops the
-        search.
-
-    Returns
-    -------
-    result : WhaleSearchResult
-        Best candidate and score, best score per iteration, number of iterations and
-        of distinct candidates scored, and why the search stopped.
-
-    Examples
-    --------
-    >>> from scipy.stats import uniform
-    >>> from skgru.search import run_whale_search
-    >>> result = run_whale_search(
-    ...     {"x": uniform(-5, 10)},
-    ...     lambda batch: [-(p["x"] - 1.0) ** 2 for p in batch],
-    ...     n_agents=10, max_iter=30, random_state=0,
-    ... )
-    >>> bool(abs(result.best_params["x"] - 1.0) < 0.05)
-    True
-    >>> len(result.best_score_history)
-    30
-    """
-    if n_iter_no_change is not None and int(n_iter_no_change) < 1:
-        raise ValueError(
-            "n_iter_no_change must be None or a positive int, got "
-            f"{n_iter_no_change!r}."
-        )
-    rng = check_generator(random_state)
-    if not isinstance(space, ParamSpace):
-        space = ParamSpace(space, random_state=rng)
-    optimizer = WhaleOptimizer(
-        space.n_dims,
-        n_agents=n_agents,
-        max_iter=max_iter,
-        b=b,
-        variant=variant,
-        random_state=rng,
-    )
-    result = WhaleSearchResult()
-    cache = {}
-    no_change = 0
-    while not optimizer.done:
-        candidates, keys = space.decode_batch(optimizer.ask(), return_keys=True)
-        new = {}
-        for params, key in zip(candidates, keys, strict=True):
-            if key not in cache and key not in new:
-                new[key] = params
-        if new:
-            batch = list(new.values())
-            scores = np.asarray(score_batch(batch), dtype=float).reshape(-1)
-            if scores.shape != (len(batch),):
-                raise ValueError(
-                    f"score_batch returned {scores.shape[0]} scores for "
-                    f"{len(batch)} candidates; it must return one score per candidate."
-                )
-            previous_best = result.best_score
-            for (key, params), score in zip(new.items(), scores, strict=True):
-                cache[key] = score
-                if not np.isnan(score) and not score <= result.best_score:
-                    # `not <=` is also true while best_score is NaN
-                    result.best_score, result.best_params = float(score), params
-        else:
-            previous_best = result.best_score
-        optimizer.tell(-np.array([cache[key] for key in keys]))
-        result.n_iter += 1
-        result.n_evaluations = len(cache)
-        result.n_new_candidates.append(len(new))
-        result.best_score_history.append(result.best_score)
-
-        improved = result.best_score > previous_best + tol or (
-            np.isnan(previous_best) and not np.isnan(result.best_score)
-        )
-        no_change = 0 if improved else no_change + 1
-        if callback is not None and callback(result):
-            result.stop_reason = "callback"
-            break
-        if n_iter_no_change is not None and no_change >= n_iter_no_change:
-            result.stop_reason = "n_iter_no_change"
-            break
-    else:
-        result.stop_reason = "max_iter"
-    return result
+__all__ = ["WhaleSearchCV"]
 
 
 _ALL_FAILED = re.compile(r"All the \d+ fits failed")
@@ -230,6 +49,12 @@ class _FrozenSplits:
 
     def get_n_splits(self, X=None, y=None, **params):
         return self.cv.get_n_splits(X, y, **params)
+
+    @property
+    def n_splits(self):
+        """Number of splits, once split (``n_splits_`` is set only after the
+        search on scikit-learn < 1.9)."""
+        return len(self._splits)
 
 
 class WhaleSearchCV(BaseSearchCV):
@@ -352,11 +177,20 @@ class WhaleSearchCV(BaseSearchCV):
     --------
     sklearn.model_selection.RandomizedSearchCV : Independent random candidates.
     skgru.space.ParamSpace : How ``param_distributions`` maps to the unit hypercube.
-    skgru.search.run_whale_search : The search loop, shared with the sktime tuner.
+    skgru._search_loop.run_whale_search : The search loop, shared with the sktime
+        tuner.
     skgru.plotting.plot_convergence : Plot ``best_score_history_``.
 
     Notes
     -----
+    The estimator as given is scored too: the first iteration evaluates its own
+    values of the searched parameters (``estimator.get_params()``) next to the
+    whales' candidates, like scipy's ``x0``, so ``best_params_`` is never worse in
+    cross-validation than the untuned estimator. That candidate is the first row of
+    ``cv_results_``; it may lie outside ``param_distributions`` (a value not in a
+    list) and it does not steer the whales. It is one extra evaluation (when it
+    is not one of the whales' candidates).
+
     Candidates are evaluated iteration by iteration, so sklearn's "All the N fits
     failed" error would stop the search as soon as one iteration's new candidates
     all fail. ``WhaleSearchCV`` raises it only when every fit of the first iteration
@@ -395,14 +229,7 @@ class WhaleSearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list],
-        "n_agents": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "b": [Interval(numbers.Real, None, None, closed="neither")],
-        "variant": [StrOptions(set(VARIANTS))],
-        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "tol": [Interval(numbers.Real, 0, None, closed="left")],
-        "random_state": ["random_state"],
+        **SEARCH_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -453,6 +280,32 @@ class WhaleSearchCV(BaseSearchCV):
         tags.target_tags = deepcopy(get_tags(self.estimator).target_tags)
         return tags
 
+    def fit(self, X, y=None, **params):
+        """Run the search with all sets of parameters WOA proposes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data, passed to the estimator unchanged.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target, if the estimator needs one.
+        **params : dict
+            Fit parameters of the estimator (and, with metadata routing, of the
+            scorer and the splitter), as for ``RandomizedSearchCV.fit``.
+
+        Returns
+        -------
+        self : WhaleSearchCV
+        """
+        # scikit-learn < 1.9 neither calls _check_input_parameters nor keeps its
+        # checked splitter, which WOA needs to replay the same folds every iteration.
+        self._check_input_parameters(X, y, None)
+        self._search_y = y
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            del self._search_y
+
     def _check_input_parameters(self, X, y, split_params):
         # Called by BaseSearchCV.fit before any fit: fail once, plainly, instead of
         # once per candidate and fold.
@@ -479,7 +332,10 @@ class WhaleSearchCV(BaseSearchCV):
                 task_name="search", max_subtasks=self.max_iter
             ).call_on_fit_task_begin(estimator=self)
         state = {"ctx": None, "n_recorded": 0, "iteration": 0}
-        cv = _FrozenSplits(self._checked_cv_orig)
+        cv = getattr(self, "_checked_cv_orig", None)
+        if cv is None:
+            cv = check_cv(self.cv, self._search_y, classifier=is_classifier(self))
+        cv = _FrozenSplits(cv)
 
         def score_batch(candidates):
             n = len(candidates)
@@ -489,24 +345,24 @@ class WhaleSearchCV(BaseSearchCV):
                     max_subtasks=n * self.n_splits_,
                     sequential_subtasks=False,
                 ).call_on_fit_task_begin(estimator=self)
+            # callbacks exist from scikit-learn 1.9 on; before, no context is passed
+            context = {} if state["ctx"] is None else {"callback_ctx": state["ctx"]}
             try:
-                results = evaluate_candidates(
-                    candidates, cv=cv, callback_ctx=state["ctx"]
-                )
+                results = evaluate_candidates(candidates, cv=cv, **context)
             except ValueError as exc:
                 if not _ALL_FAILED.search(str(exc)):
                     raise
                 if state["n_recorded"] == 0:
                     raise ValueError(
                         f"{type(self).__name__}: every candidate failed. All the "
-                        f"{n * self.n_splits_} fits of the {n} candidates of the "
+                        f"{n * cv.n_splits} fits of the {n} candidates of the "
                         "first iteration raised an error, so the search stops. The "
                         "estimator, its fit parameters or param_distributions are "
                         "very likely misconfigured; set error_score='raise' to see "
                         f"the first error with its traceback.\n{exc}"
                     ) from exc
                 warnings.warn(
-                    f"All the {n * self.n_splits_} fits of the {n} new candidates "
+                    f"All the {n * cv.n_splits} fits of the {n} new candidates "
                     f"of WOA iteration {state['iteration'] + 1} failed; the search "
                     f"goes on with error_score={self.error_score} for them (they are "
                     f"not recorded in cv_results_).\n{exc}",
@@ -545,6 +401,7 @@ class WhaleSearchCV(BaseSearchCV):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             callback=end_iteration,
+            initial_params=initial_candidate(space, self.estimator.get_params()),
         )
         self.n_iter_ = result.n_iter
         self.n_evaluations_ = result.n_evaluations

@@ -231,7 +231,7 @@ class ParamSpace:
 
     See Also
     --------
-    skgru.search.run_whale_search : The search loop that drives a ``ParamSpace``.
+    skgru._search_loop.run_whale_search : The search loop that drives a ``ParamSpace``.
 
     Examples
     --------

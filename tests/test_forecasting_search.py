@@ -103,7 +103,13 @@ def test_drop_in_for_randomized_search_with_the_same_arguments():
     )
     randomized = ForecastingRandomizedSearchCV(**arguments, n_iter=6).fit(Y)
     whale = ForecastingWhaleSearchCV(**arguments, n_agents=3, max_iter=2).fit(Y)
-    assert set(whale.cv_results_.columns) == set(randomized.cv_results_.columns)
+    # every column of sktime's, plus the spread and the fold scores
+    extra = set(whale.cv_results_.columns) - set(randomized.cv_results_.columns)
+    assert set(randomized.cv_results_.columns) <= set(whale.cv_results_.columns)
+    n_folds = randomized.cv.get_n_splits(Y)
+    assert extra == {"std_test_MeanSquaredError"} | {
+        f"split{i}_test_MeanSquaredError" for i in range(n_folds)
+    }
     assert whale.predict(fh=[1, 2]).shape == (2,)
 
 
@@ -181,7 +187,8 @@ def test_early_stopping_of_the_search():
     search = naive_search(
         param_distributions={"window_length": [5]}, max_iter=20, n_iter_no_change=2
     ).fit(Y, fh=[1, 2, 3])
-    assert search.n_iter_ == 3 and search.n_evaluations_ == 1
+    # the forecaster as given (window_length=None) and the one value of the list
+    assert search.n_iter_ == 3 and search.n_evaluations_ == 2
 
 
 def test_update_behaviours():
@@ -237,3 +244,102 @@ def test_sktime_conformance(estimator, test_name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check_estimator(estimator, tests_to_run=test_name, raise_exceptions=True)
+
+
+# --- failed folds, the refit's horizon, the estimator as given, validation --------
+
+
+def test_a_candidate_failing_on_any_fold_scores_nan_and_ranks_last():
+    # window_length=40 and 60 fail on the folds shorter than the window; sktime's
+    # own grid search averages their surviving folds and picks 60.
+    cv = ExpandingWindowSplitter(initial_window=24, step_length=24, fh=[1, 2, 3])
+    search = naive_search(
+        cv=cv,
+        param_distributions={"window_length": [3, 6, 40, 60]},
+        n_agents=6,
+        max_iter=3,
+    ).fit(Y[:84], fh=[1, 2, 3])
+    assert search.best_params_ == {"window_length": 6}
+    results = search.cv_results_.set_index(
+        search.cv_results_["params"].map(lambda p: p["window_length"])
+    )
+    column = "mean_test_MeanAbsolutePercentageError"
+    assert np.isnan(results.loc[40, column]) and np.isnan(results.loc[60, column])
+    rank = results["rank_test_MeanAbsolutePercentageError"]
+    assert rank.loc[40] == rank.loc[60] == rank.max() > rank.loc[6] == 1
+    # the spread of the fold scores is reported, as sklearn's std_test_score
+    splits = results.filter(like="split").loc[6].to_numpy(dtype=float)
+    assert len(splits) == 3
+    assert results.loc[6, "std_test_MeanAbsolutePercentageError"] == pytest.approx(
+        splits.std()
+    )
+    assert results.loc[6, column] == pytest.approx(splits.mean())
+
+
+def test_the_refit_has_the_horizon_cross_validation_scored():
+    forecaster = GRUForecaster(**GRUForecaster.get_test_params()[0])
+    assert forecaster.horizon is None
+    search = naive_search(
+        forecaster=forecaster,
+        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
+        param_distributions={"learning_rate": [0.01, 0.02]},
+        n_agents=2,
+        max_iter=1,
+    ).fit(Y, fh=range(1, 7))
+    # cross-validation trained 3-step networks; the refit must be one too
+    assert search.best_params_["horizon"] == 3
+    assert search.best_forecaster_.horizon_ == 3
+    assert all(params["horizon"] == 3 for params in search.cv_results_["params"])
+    assert len(search.predict()) == 6
+    # a horizon the user set (or searches) is left alone
+    fixed = naive_search(
+        forecaster=forecaster.clone().set_params(horizon=2),
+        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
+        param_distributions={"learning_rate": [0.01]},
+        n_agents=1,
+        max_iter=1,
+    ).fit(Y, fh=range(1, 7))
+    assert "horizon" not in fixed.best_params_
+    assert fixed.best_forecaster_.horizon_ == 2
+
+
+def test_the_forecaster_as_given_is_scored_first():
+    search = naive_search(
+        forecaster=NaiveForecaster(strategy="mean", window_length=12),
+        param_distributions={"window_length": [30, 36]},
+        n_agents=2,
+        max_iter=2,
+    ).fit(Y, fh=[1, 2, 3])
+    assert search.cv_results_["params"].iloc[0] == {"window_length": 12}
+    scores = search.cv_results_["mean_test_MeanAbsolutePercentageError"]
+    assert search.best_score_ == scores.min()
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"n_agents": 2.5}, "n_agents"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"b": "x"}, "b"),
+        ({"tol": -1}, "tol"),
+        ({"variant": "nope"}, "variant"),
+    ],
+)
+def test_bad_search_parameters_get_sklearns_message(params, name):
+    message = f"The '{name}' parameter of ForecastingWhaleSearchCV must be"
+    with pytest.raises(ValueError, match=message):
+        naive_search(**params).fit(Y, fh=[1])
+
+
+def test_numpy_typed_search_parameters_are_accepted():
+    search = naive_search(n_agents=np.int64(3), max_iter=np.int32(2), b=np.float32(1))
+    search.fit(Y, fh=[1])
+    assert search.n_iter_ == 2
+
+
+def test_no_future_warning_from_our_forecasters():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        forecaster = GRUForecaster()
+        search = ForecastingWhaleSearchCV(forecaster, CV, {"hidden_size": [4, 8]})
+        search.clone()

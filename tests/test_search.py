@@ -28,8 +28,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.estimator_checks import check_estimator
 
+from skgru._search_loop import WhaleSearchResult, run_whale_search
 from skgru.plotting import plot_convergence
-from skgru.search import WhaleSearchCV, WhaleSearchResult, run_whale_search
+from skgru.search import WhaleSearchCV
 from skgru.space import ParamSpace
 
 X, y = make_regression(
@@ -406,7 +407,8 @@ def test_error_score_failing_candidates_and_the_search_goes_on():
 def test_every_candidate_failing_says_so_plainly():
     with pytest.raises(ValueError, match="every candidate failed") as excinfo:
         whale(FailingRidge(fail_above=-1.0)).fit(X, y)
-    assert "All the 12 fits of the 4 candidates" in str(excinfo.value)
+    # 4 whales and the estimator as given, 3 folds each
+    assert "All the 15 fits of the 5 candidates" in str(excinfo.value)
     assert "too large" in str(excinfo.value)  # sklearn's details are kept
 
 
@@ -423,12 +425,13 @@ class FailAfterRidge(Ridge):
 
 
 def test_an_iteration_whose_new_candidates_all_fail_does_not_stop_the_search():
-    FailAfterRidge.budget[0] = 4 * 3  # exactly the first iteration's fits succeed
+    # exactly the first iteration's fits succeed: 4 whales + the estimator as given
+    FailAfterRidge.budget[0] = 5 * 3
     search = whale(FailAfterRidge(), refit=False, max_iter=3)
     with pytest.warns(FitFailedWarning, match="the search goes on"):
         search.fit(X, y)
     assert search.n_iter_ == 3
-    assert len(search.cv_results_["params"]) == 4 < search.n_evaluations_
+    assert len(search.cv_results_["params"]) == 5 < search.n_evaluations_
     assert search.best_score_history_[0] == search.best_score_history_[-1]
 
 
@@ -526,7 +529,14 @@ def test_scipy_distributions_and_lists_give_values_of_the_right_type():
         cv=3,
         random_state=0,
     ).fit(X, y)
-    for params in search.cv_results_["params"]:
+    given = {
+        "criterion": "squared_error",
+        "max_depth": None,
+        "max_features": None,
+        "min_weight_fraction_leaf": 0.0,
+    }
+    assert search.cv_results_["params"][0] == given  # the estimator as given
+    for params in search.cv_results_["params"][1:]:
         assert type(params["max_depth"]) is int and 1 <= params["max_depth"] <= 7
         assert 0.0 < params["min_weight_fraction_leaf"] < 0.3
         assert params["criterion"] in space["criterion"]
@@ -623,6 +633,13 @@ def test_verbose_prints_iterations(capsys):
 
 # --- callbacks --------------------------------------------------------------------
 
+#: sklearn's callback API (``set_callbacks``, ``sklearn.callback``) is new in 1.9;
+#: before it, WhaleSearchCV runs without callbacks (the floor leg of CI checks that).
+needs_callbacks = pytest.mark.skipif(
+    not hasattr(Ridge(), "set_callbacks"),
+    reason="scikit-learn < 1.9 has no callback API",
+)
+
 
 class Recorder:
     """A minimal sklearn FitCallback that records hook calls (n_jobs=None)."""
@@ -652,6 +669,7 @@ class Recorder:
         )
 
 
+@needs_callbacks
 @pytest.mark.parametrize("refit", [True, False])
 def test_callbacks_see_every_task(refit):
     recorder = Recorder()
@@ -666,6 +684,7 @@ def test_callbacks_see_every_task(refit):
     assert recorder.count("end", "search") == 1
 
 
+@needs_callbacks
 def test_callbacks_with_iterations_without_new_candidates():
     recorder = Recorder()
     search = whale(space={"alpha": [1.0]}, n_agents=3, max_iter=4)
@@ -675,6 +694,7 @@ def test_callbacks_with_iterations_without_new_candidates():
     assert recorder.count("begin") == recorder.count("end") == 1 + 1 + 4 + 3 + 1
 
 
+@needs_callbacks
 def test_callback_can_stop_the_search_between_iterations():
     recorder = Recorder(stop_on="woa-iteration")
     search = whale(max_iter=10).set_callbacks(recorder).fit(X, y)
@@ -684,6 +704,7 @@ def test_callback_can_stop_the_search_between_iterations():
     assert recorder.count("end", "search") == 1
 
 
+@needs_callbacks
 def test_progress_bar_callback(capsys):
     pytest.importorskip("rich")
     from sklearn.callback import ProgressBar
@@ -794,3 +815,47 @@ def test_clone_keeps_parameters():
         warnings.simplefilter("error")  # a plain search emits no warning
         cloned.fit(X, y)
     assert cloned.n_iter_ <= 3
+
+
+def test_the_estimator_as_given_is_a_candidate_even_outside_the_space():
+    # alpha=1 (Ridge's default) is far better here than anything in the list
+    search = whale(Ridge(), {"alpha": [1e4, 1e5, 1e6]}, n_agents=3, max_iter=2)
+    search.fit(X, y)
+    assert search.cv_results_["params"][0] == {"alpha": 1.0}
+    assert search.best_params_ == {"alpha": 1.0}
+    assert search.best_index_ == 0
+    assert search.best_estimator_.alpha == 1.0
+    given = cross_val_score(Ridge(), X, y, cv=3).mean()
+    assert search.best_score_ == pytest.approx(given)
+
+
+def test_run_whale_search_scores_initial_params_once():
+    calls = []
+
+    def score_batch(batch):
+        calls.extend(p["x"] for p in batch)
+        return [-abs(p["x"] - 2) for p in batch]
+
+    # inside a list space: the whales' copies of it are not scored again
+    result = run_whale_search(
+        {"x": [0, 1, 2, 3]},
+        score_batch,
+        n_agents=6,
+        max_iter=3,
+        random_state=0,
+        initial_params={"x": 2},
+    )
+    assert calls[0] == 2 and calls.count(2) == 1
+    assert result.best_params == {"x": 2} and result.best_score == 0.0
+    # outside the space: scored in the first batch, and it can win
+    calls.clear()
+    result = run_whale_search(
+        {"x": [5, 6]},
+        score_batch,
+        n_agents=2,
+        max_iter=2,
+        random_state=0,
+        initial_params={"x": 2},
+    )
+    assert calls[0] == 2 and result.best_params == {"x": 2}
+    assert result.n_evaluations == len(calls)

@@ -1,0 +1,265 @@
+"""The one whale-search loop, shared by both tuners.
+
+:func:`run_whale_search` is the ask -> decode -> score -> tell loop, free of any
+front-end's result format: :class:`~skgru.WhaleSearchCV` drives it from
+scikit-learn's ``BaseSearchCV`` and :class:`~skgru.ForecastingWhaleSearchCV` from
+sktime's tuner base. ``SEARCH_PARAMETER_CONSTRAINTS`` declares, once, the WOA
+parameters both tuners share, so both reject bad values with sklearn's messages.
+"""
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from skgru._random import check_generator
+from skgru.space import ParamSpace, _same
+from skgru.woa import SEARCH_VARIANT, VARIANTS, WhaleOptimizer
+
+__all__ = [
+    "SEARCH_PARAMETER_CONSTRAINTS",
+    "WhaleSearchResult",
+    "initial_candidate",
+    "run_whale_search",
+]
+
+#: The WOA parameters of both tuners, in sklearn's declarative style.
+SEARCH_PARAMETER_CONSTRAINTS = {
+    "param_distributions": [dict, list],
+    "n_agents": [Interval(numbers.Integral, 1, None, closed="left")],
+    "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+    "b": [Interval(numbers.Real, None, None, closed="neither")],
+    "variant": [StrOptions(set(VARIANTS))],
+    "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "tol": [Interval(numbers.Real, 0, None, closed="left")],
+    "random_state": ["random_state"],
+}
+
+
+def initial_candidate(space, estimator_params):
+    """The estimator's own values of the parameters that ``space`` searches.
+
+    Parameters
+    ----------
+    space : ParamSpace
+    estimator_params : dict
+        ``estimator.get_params()`` (deep, so ``step__name`` keys resolve).
+
+    Returns
+    -------
+    params : dict or None
+        ``{name: value}`` for every searched name; None when the estimator has no
+        parameter of one of these names (it then cannot be scored as given).
+    """
+    names = sorted({name for names in space.param_names for name in names})
+    if any(name not in estimator_params for name in names):
+        return None
+    return {name: estimator_params[name] for name in names}
+
+
+def _initial_key(space, params):
+    """The cache key of ``params``: the space's own key when it can represent them
+    exactly (so a whale landing there is not scored again), else a key of its own."""
+    try:
+        position = space.encode(params)
+    except (ValueError, TypeError, KeyError):
+        return ("initial",)
+    (decoded,), (key,) = space.decode_batch(position[np.newaxis], return_keys=True)
+    if decoded.keys() == params.keys() and all(
+        _same(decoded[name], params[name]) for name in params
+    ):
+        return key
+    return ("initial",)
+
+
+@dataclass
+class WhaleSearchResult:
+    """State and outcome of :func:`run_whale_search`.
+
+    The same object is passed to the ``callback`` after each iteration, filled in so
+    far, and returned at the end.
+
+    Attributes
+    ----------
+    best_params : dict or None
+        Best candidate so far (None while no candidate has a non-NaN score).
+    best_score : float
+        Its score (greater is better); NaN while no candidate has a non-NaN score.
+    best_score_history : list of float
+        Best score after each iteration.
+    n_new_candidates : list of int
+        Number of new (never seen before) candidates scored in each iteration.
+    n_iter : int
+        Number of iterations run.
+    n_evaluations : int
+        Number of distinct candidates scored.
+    stop_reason : str or None
+        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped.
+
+    Examples
+    --------
+    >>> from skgru._search_loop import run_whale_search
+    >>> result = run_whale_search(
+    ...     {"x": [1, 2, 3]},
+    ...     lambda batch: [-abs(p["x"] - 2) for p in batch],
+    ...     n_agents=4, max_iter=3, random_state=0,
+    ... )
+    >>> result.best_params, result.n_iter, result.stop_reason
+    ({'x': 2}, 3, 'max_iter')
+    """
+
+    best_params: dict | None = None
+    best_score: float = np.nan
+    best_score_history: list = field(default_factory=list)
+    n_new_candidates: list = field(default_factory=list)
+    n_iter: int = 0
+    n_evaluations: int = 0
+    stop_reason: str | None = None
+
+
+def run_whale_search(
+    space,
+    score_batch,
+    *,
+    n_agents=10,
+    max_iter=10,
+    b=1.0,
+    variant=SEARCH_VARIANT,
+    random_state=None,
+    n_iter_no_change=None,
+    tol=0.0,
+    callback=None,
+    initial_params=None,
+):
+    """Search a parameter space with the Whale Optimization Algorithm.
+
+    Each iteration asks the optimizer for its population, decodes every agent's
+    position into a parameter dict, scores the candidates never seen before with
+    **one** call of ``score_batch`` (so a front-end can spread all of them over its
+    workers at once), and tells the optimizer the negated scores of all agents.
+    Identical candidates are scored once: their score is cached by the space's key
+    (list values are keyed by index, so unhashable values such as estimators are
+    fine). Every random draw comes from one generator seeded by ``random_state`` in
+    the calling process.
+
+    Parameters
+    ----------
+    space : ParamSpace, dict or list of dicts
+        The search space; a dict or list of dicts is turned into a
+        :class:`~skgru.space.ParamSpace` with the same ``random_state``.
+    score_batch : callable
+        ``score_batch(candidates) -> scores``: takes a non-empty list of parameter
+        dicts and returns one score per candidate, greater is better, NaN for a
+        failed candidate.
+    n_agents : int, default=10
+        Number of whales (candidates per iteration, before de-duplication).
+    max_iter : int, default=10
+        Maximum number of iterations.
+    b : float, default=1.0
+        Shape constant of WOA's logarithmic spiral.
+    variant : {"paper", "matlab"}, default="paper"
+        WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`. ``"paper"``
+        (``skgru.woa.SEARCH_VARIANT``) does better than ``"matlab"`` on short,
+        low-dimensional searches with off-centre optima.
+    random_state : int, RandomState instance, Generator or None, default=None
+        Seed of all random draws of the search.
+    n_iter_no_change : int or None, default=None
+        Stop when the best score has not improved by more than ``tol`` for this many
+        iterations in a row. None runs all ``max_iter`` iterations.
+    tol : float, default=0.0
+        Minimum improvement of the best score that counts, with
+        ``n_iter_no_change``.
+    callback : callable or None, default=None
+        ``callback(result)`` is called after each iteration with the
+        :class:`WhaleSearchResult` filled in so far; a true return value stops the
+        search.
+    initial_params : dict or None, default=None
+        A candidate scored in the first batch, before any whale's (like scipy's
+        ``x0``): the tuners pass the estimator's own values of the searched
+        parameters, so the search never returns something worse than the model
+        as given. It may lie outside the space (a value not in a list); it
+        competes for ``best_params`` but does not steer the whales.
+
+    Returns
+    -------
+    result : WhaleSearchResult
+        Best candidate and score, best score per iteration, number of iterations and
+        of distinct candidates scored, and why the search stopped.
+
+    Examples
+    --------
+    >>> from scipy.stats import uniform
+    >>> from skgru._search_loop import run_whale_search
+    >>> result = run_whale_search(
+    ...     {"x": uniform(-5, 10)},
+    ...     lambda batch: [-(p["x"] - 1.0) ** 2 for p in batch],
+    ...     n_agents=10, max_iter=30, random_state=0,
+    ... )
+    >>> bool(abs(result.best_params["x"] - 1.0) < 0.05)
+    True
+    >>> len(result.best_score_history)
+    30
+    """
+    if n_iter_no_change is not None and int(n_iter_no_change) < 1:
+        raise ValueError(
+            "n_iter_no_change must be None or a positive int, got "
+            f"{n_iter_no_change!r}."
+        )
+    rng = check_generator(random_state)
+    if not isinstance(space, ParamSpace):
+        space = ParamSpace(space, random_state=rng)
+    optimizer = WhaleOptimizer(
+        space.n_dims,
+        n_agents=n_agents,
+        max_iter=max_iter,
+        b=b,
+        variant=variant,
+        random_state=rng,
+    )
+    result = WhaleSearchResult()
+    cache = {}
+    no_change = 0
+    while not optimizer.done:
+        candidates, keys = space.decode_batch(optimizer.ask(), return_keys=True)
+        new = {}
+        if initial_params is not None and result.n_iter == 0:
+            new[_initial_key(space, initial_params)] = dict(initial_params)
+        for params, key in zip(candidates, keys, strict=True):
+            if key not in cache and key not in new:
+                new[key] = params
+        if new:
+            batch = list(new.values())
+            scores = np.asarray(score_batch(batch), dtype=float).reshape(-1)
+            if scores.shape != (len(batch),):
+                raise ValueError(
+                    f"score_batch returned {scores.shape[0]} scores for "
+                    f"{len(batch)} candidates; it must return one score per candidate."
+                )
+            previous_best = result.best_score
+            for (key, params), score in zip(new.items(), scores, strict=True):
+                cache[key] = score
+                if not np.isnan(score) and not score <= result.best_score:
+                    # `not <=` is also true while best_score is NaN
+                    result.best_score, result.best_params = float(score), params
+        else:
+            previous_best = result.best_score
+        optimizer.tell(-np.array([cache[key] for key in keys]))
+        result.n_iter += 1
+        result.n_evaluations = len(cache)
+        result.n_new_candidates.append(len(new))
+        result.best_score_history.append(result.best_score)
+
+        improved = result.best_score > previous_best + tol or (
+            np.isnan(previous_best) and not np.isnan(result.best_score)
+        )
+        no_change = 0 if improved else no_change + 1
+        if callback is not None and callback(result):
+            result.stop_reason = "callback"
+            break
+        if n_iter_no_change is not None and no_change >= n_iter_no_change:
+            result.stop_reason = "n_iter_no_change"
+            break
+    else:
+        result.stop_reason = "max_iter"
+    return result
