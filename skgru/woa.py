@@ -263,12 +263,25 @@ class WhaleOptimizer:
 
 
     def _draw_mixed(self, a, a2):
-        """Random draws of one ``"mixed"`` step: ``WOA.m``'s, then the anchors."""
-        A, C, p, l, k = self._draw_matlab(a, a2)  # noqa: E741
-        n, d = self._positions.shape
+        """Random draws of one ``"mixed"`` step: ``A, C, p, l, k, n_middle, anchor``.
+
+        ``WOA.m``'s draws, except that the random whales ``k`` of the exploration
+        branch are drawn only while ``a >= 1`` (``|A| <= a`` never reaches 1
+        after that, ``k`` is then None), in one call with the anchors.
+        """
+        rng, (n, d) = self._rng, self._positions.shape
+        r1, r2, r3, r4 = rng.random((4, n, 1))
+        A = 2.0 * a * r1 - a
+        C = 2.0 * r2
+        l = (a2 - 1.0) * r3 + 1.0  # noqa: E741
+        p = r4
         n_middle = _n_middle(n)
         # whales n_middle.. measure from a random whale's coordinate, per dimension
-        anchor = self._rng.integers(n, size=(n - n_middle, d))
+        if a >= 1.0:
+            both = rng.integers(n, size=(2 * n - n_middle, d))
+            k, anchor = both[:n], both[n:]
+        else:
+            k, anchor = None, rng.integers(n, size=(n - n_middle, d))
         return A, C, p, l, k, n_middle, anchor
 
 
@@ -344,13 +357,14 @@ def _mixed_step(X, leader, b, A, C, p, l, k, n_middle, anchor):  # noqa: E741
     n, d = X.shape
     lead = p < 0.5
     explore = lead & (np.abs(A) >= 1.0)
-    if explore.any():
-        reference = np.where(explore, X.reshape(-1).take(k * d + np.arange(d)), leader)
+    cols = np.arange(d)
+    if k is not None and explore.any():
+        reference = np.where(explore, X.reshape(-1).take(k * d + cols), leader)
     else:
         reference = np.broadcast_to(leader, X.shape)
     distance = C * reference - X
     if n_middle < n:
-        o = X.reshape(-1).take(anchor * d + np.arange(d))  # (n - n_middle, d)
+        o = X.reshape(-1).take(anchor * d + cols)  # (n - n_middle, d)
         m = slice(n_middle, None)
         distance[m] = C[m] * (reference[m] - o) - (X[m] - o)
     encircle = reference - A * np.abs(distance)
@@ -597,7 +611,10 @@ def whale_minimize(
             raw = fun(population.T, *args)
             energies = _read_values(raw, n_agents, vectorized=True)
         else:
-            energies = np.array([_read_one(fun(x, *args)) for x in population])
+            energies = np.empty(n_agents)
+            for i, x in enumerate(population):  # the per-point hot loop
+                value = fun(x, *args)
+                energies[i] = value if type(value) is float else _read_one(value)
         opt.tell(energies)
         nfev += n_agents
 

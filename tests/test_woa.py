@@ -143,6 +143,15 @@ class _Recorder(WhaleOptimizer):
         self.draws.append(draws)
         return draws
 
+    def _draw_mixed(self, a, a2):
+        self.schedule.append((a, a2))
+        draws = super()._draw_mixed(a, a2)
+        self.draws.append(draws[:5])
+        n_middle, anchor = draws[5:]
+        assert n_middle == _n_middle(self.n_agents)
+        assert anchor.shape == (self.n_agents - n_middle, self.n_dims)
+        return draws
+
     def _draw_paper(self, a):
         self.schedule.append((a, None))
         draws = super()._draw_paper(a)
@@ -166,7 +175,11 @@ def test_schedule_and_draws_follow_the_matlab_loop(variant):
         assert np.all(np.abs(A) <= a[t]) and np.all((C >= 0) & (C <= 2))
         assert p.shape == l.shape == (n, 1)
         if variant != "paper":  # scalar A, C per whale; random whale per dim
-            assert A.shape == C.shape == (n, 1) and k.shape == (n, d)
+            assert A.shape == C.shape == (n, 1)
+            if variant == "mixed" and a[t] < 1:  # no exploration: k not drawn
+                assert k is None
+            else:
+                assert k.shape == (n, d)
             assert np.all((l >= -1 - t / max_iter) & (l <= 1))
         else:  # per-dimension vectors; one whole random whale per whale
             assert A.shape == C.shape == (n, d) and k.shape == (n,)
@@ -268,6 +281,12 @@ def test_mixed_step_equals_its_literal_loop():
             rtol=0,
             atol=1e-15,
         )
+        A, C, p, l, k = draws  # noqa: E741
+        if np.all(np.abs(A) < 1):  # no exploration: k is not needed (a < 1)
+            np.testing.assert_array_equal(
+                _mixed_step(X, leader, 1.0, A, C, p, l, None, n_middle, anchor),
+                _mixed_step(X, leader, 1.0, *draws, n_middle, anchor),
+            )
 
 
 def test_mixed_anchors_about_70_percent_of_whales_in_the_middle():
