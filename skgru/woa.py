@@ -235,7 +235,8 @@ class WhaleOptimizer:
             new = _matlab_step(
                 self._positions, self._leader, self.b, *self._draw_matlab(a, a2)
             )
-        np.clip(new, -1.0, 1.0, out=new)
+        np.maximum(new, -1.0, out=new)  # np.clip, without its Python overhead
+        np.minimum(new, 1.0, out=new)
         self._positions = new
 
     def _draw_paper(self, a):
@@ -270,18 +271,19 @@ class WhaleOptimizer:
         after that, ``k`` is then None), in one call with the anchors.
         """
         rng, (n, d) = self._rng, self._positions.shape
-        r1, r2, r3, r4 = rng.random((4, n, 1))
+        n_middle = _n_middle(n)
+        # one call for all draws (Generator.integers costs more than the step):
+        # 4 uniforms per whale, then whale indices floor(n * U), uniform in 0..n-1
+        rows = 2 * n - n_middle if a >= 1.0 else n - n_middle
+        u = rng.random(4 * n + rows * d)
+        r1, r2, r3, r4 = u[: 4 * n].reshape(4, n, 1)
         A = 2.0 * a * r1 - a
         C = 2.0 * r2
         l = (a2 - 1.0) * r3 + 1.0  # noqa: E741
         p = r4
-        n_middle = _n_middle(n)
         # whales n_middle.. measure from a random whale's coordinate, per dimension
-        if a >= 1.0:
-            both = rng.integers(n, size=(2 * n - n_middle, d))
-            k, anchor = both[:n], both[n:]
-        else:
-            k, anchor = None, rng.integers(n, size=(n - n_middle, d))
+        index = (u[4 * n :] * n).astype(np.intp).reshape(rows, d)
+        k, anchor = (index[:n], index[n:]) if a >= 1.0 else (None, index)
         return A, C, p, l, k, n_middle, anchor
 
 
@@ -358,18 +360,26 @@ def _mixed_step(X, leader, b, A, C, p, l, k, n_middle, anchor):  # noqa: E741
     lead = p < 0.5
     explore = lead & (np.abs(A) >= 1.0)
     cols = np.arange(d)
+    m = slice(n_middle, None)
     if k is not None and explore.any():
         reference = np.where(explore, X.reshape(-1).take(k * d + cols), leader)
+        reference_m = reference[m]
     else:
-        reference = np.broadcast_to(leader, X.shape)
-    distance = C * reference - X
+        reference = reference_m = leader  # broadcasts over the whales
+    # both branches are reference + scale * |C * reference - X|: the spiral is
+    # C = 1, reference = leader, scale = exp(b*l) * cos(2*pi*l); encircling is
+    # scale = -A. One pass over the (n, d) arrays, in place.
+    C = np.where(lead, C, 1.0)
+    distance = C * reference
+    distance -= X
     if n_middle < n:
         o = X.reshape(-1).take(anchor * d + cols)  # (n - n_middle, d)
-        m = slice(n_middle, None)
-        distance[m] = C[m] * (reference[m] - o) - (X[m] - o)
-    encircle = reference - A * np.abs(distance)
-    spiral = np.abs(leader - X) * np.exp(b * l) * np.cos(2 * np.pi * l) + leader
-    return np.where(lead, encircle, spiral)
+        o *= lead[m]  # spiral rows: no anchor, the plain distance to the leader
+        distance[m] = C[m] * (reference_m - o) - (X[m] - o)
+    np.abs(distance, out=distance)
+    distance *= np.where(lead, -A, np.exp(b * l) * np.cos(2 * np.pi * l))
+    distance += reference
+    return distance
 
 
 # --------------------------------------------------------------------------------
@@ -601,7 +611,11 @@ def whale_minimize(
     half = high / 2.0 - low / 2.0
 
     def to_x(z):
-        return np.clip(mid + half * z, low, high)
+        x = half * z
+        x += mid
+        np.maximum(x, low, out=x)  # np.clip(mid + half * z, low, high), faster
+        np.minimum(x, high, out=x)
+        return x
 
     status, nfev = 0, 0
     best_seen, stale = np.inf, 0
