@@ -266,29 +266,31 @@ class WhaleOptimizer:
     def _draw_mixed(self, a, a2):
         """Random draws of one ``"mixed"`` step: ``A, C, p, l, k, n_middle, anchor``.
 
-        ``WOA.m``'s draws, except that the random whales ``k`` of the exploration
-        branch are drawn only while ``a >= 1`` (``|A| <= a`` never reaches 1
-        after that, ``k`` is then None), in one call with the anchors.
+        ``A, C, p, l`` as in ``WOA.m``. While ``a >= 1`` (the first half) every
+        whale is anchored at the middle (``n_middle = n``) and ``k`` holds the
+        random whales of the exploration branch; after that ``|A| <= a < 1``
+        never explores, ``k`` is None and ``anchor`` holds, per dimension, the
+        random whale whose coordinate anchors each whale from ``n_middle`` on.
         """
         rng, (n, d) = self._rng, self._positions.shape
-        n_middle = _n_middle(n)
+        n_middle = n if a >= 1.0 else _n_middle(n)
+        rows = n if a >= 1.0 else n - n_middle
         # one call for all draws (Generator.integers costs more than the step):
         # 4 uniforms per whale, then whale indices floor(n * U), uniform in 0..n-1
-        rows = 2 * n - n_middle if a >= 1.0 else n - n_middle
         u = rng.random(4 * n + rows * d)
         r1, r2, r3, r4 = u[: 4 * n].reshape(4, n, 1)
         A = 2.0 * a * r1 - a
         C = 2.0 * r2
         l = (a2 - 1.0) * r3 + 1.0  # noqa: E741
         p = r4
-        # whales n_middle.. measure from a random whale's coordinate, per dimension
         index = (u[4 * n :] * n).astype(np.intp).reshape(rows, d)
-        k, anchor = (index[:n], index[n:]) if a >= 1.0 else (None, index)
+        k, anchor = (index, index[:0]) if a >= 1.0 else (None, index)
         return A, C, p, l, k, n_middle, anchor
 
 
 def _n_middle(n_agents):
-    """How many whales (the first ones) ``"mixed"`` anchors at the middle."""
+    """How many whales (the first ones) ``"mixed"`` anchors at the middle once
+    ``a < 1`` (all of them before)."""
     return max(1, round(MIDDLE_SHARE * n_agents))
 
 

@@ -148,7 +148,8 @@ class _Recorder(WhaleOptimizer):
         draws = super()._draw_mixed(a, a2)
         self.draws.append(draws[:5])
         n_middle, anchor = draws[5:]
-        assert n_middle == _n_middle(self.n_agents)
+        # WOA.m's moves while a >= 1, 30% population-anchored whales after
+        assert n_middle == (self.n_agents if a >= 1 else _n_middle(self.n_agents))
         assert anchor.shape == (self.n_agents - n_middle, self.n_dims)
         return draws
 
@@ -357,11 +358,11 @@ def test_default_variant_finds_an_optimum_away_from_the_middle(shift):
 def test_default_variant_beats_matlab_on_random_offsets():
     # offsets of mixed signs and sizes per coordinate are harder for every
     # variant (WOA moves all coordinates of a whale in the same direction);
-    # "mixed" still ends far closer than WOA.m's moves
+    # "mixed" still ends closer than WOA.m's moves ("paper" is better still)
     optimum = np.random.default_rng(7).uniform(-80, 80, 10)
-    mixed = np.median(_sphere_ends(optimum, DEFAULT_VARIANT))
-    matlab = np.median(_sphere_ends(optimum, "matlab"))
-    assert mixed < matlab / 3, (mixed, matlab)
+    mixed = np.median(_sphere_ends(optimum, DEFAULT_VARIANT, range(5)))
+    matlab = np.median(_sphere_ends(optimum, "matlab", range(5)))
+    assert mixed < matlab / 2, (mixed, matlab)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
