@@ -1,6 +1,6 @@
 """Benchmark skgru's WOA: the paper's Table 4, off-centre optima, speed vs mealpy.
 
-Three tables, each optimizer with the same budget, ``n_agents * max_iter``
+Four tables, each optimizer with the same budget, ``n_agents * max_iter``
 evaluations (30 * 500 = 15000 by default), on the paper's 30-dimensional
 functions as the author's ``Get_Functions_details.m`` defines them:
 
@@ -26,6 +26,9 @@ functions as the author's ``Get_Functions_details.m`` defines them:
    paper (greedy selection per whale, one random number for both ``r1`` and
    ``r2``, a fresh random point as the random whale); its mean best value is
    shown as well. It is a peer, not the reference.
+4. Search budgets: 10 whales x 10 iterations in 2, 3 and 5 dimensions of the unit
+   cube with a random off-centre optimum, per variant: the measurement behind
+   ``skgru.woa.SEARCH_VARIANT``, the variant of the hyper-parameter searches.
 
 Run from the repository root::
 
@@ -167,7 +170,9 @@ def table4(args, evolopy_label, evolopy_error):
         for key, value in means.items():
             tally[key] += bool(value <= reach)
         row = [name, fmt(PAPER_TABLE4[name][0])]
-        row += [fmt(means[v]) + ("" if means[v] <= reach else " (miss)") for v in VARIANTS]
+        row += [
+            fmt(means[v]) + ("" if means[v] <= reach else " (miss)") for v in VARIANTS
+        ]
         if "evolopy" in means:
             row.append(fmt(means["evolopy"]))
         print(table_row(row), flush=True)
@@ -220,6 +225,50 @@ def off_centre(args):
             row.append(f"{fmt(np.median(ends))} ({fmt(min(ends))} - {fmt(max(ends))})")
         rows.append(row)
     print_table(["sphere", *VARIANTS], rows)
+    print()
+
+
+def search_budgets(args):
+    """The budgets of the hyper-parameter searches: which variant for them."""
+    from skgru.woa import WhaleOptimizer
+
+    def sphere(u, c):
+        return np.sum((u - c) ** 2, axis=1)
+
+    def rastrigin(u, c):
+        z = 4 * (u - c)
+        return np.sum(z**2 - np.cos(2 * np.pi * z) + 1, axis=1)
+
+    def absolute(u, c):
+        return np.sum(np.abs(u - c), axis=1)
+
+    runs = 4 * args.seeds
+    print(
+        "## Search budgets: 10 agents x 10 iterations on the unit cube, optimum c "
+        f"uniform in [0.05, 0.95]^dims, {runs} runs: median / 90th percentile of "
+        "the best value (what SEARCH_VARIANT is chosen on)\n"
+    )
+    rows = []
+    for label, f in [
+        ("sphere", sphere),
+        ("rastrigin", rastrigin),
+        ("L1 distance", absolute),
+    ]:
+        for dims in (2, 3, 5):
+            row = [label, str(dims)]
+            for v in VARIANTS:
+                ends = []
+                for s in range(runs):
+                    c = np.random.default_rng(1000 + s).uniform(0.05, 0.95, dims)
+                    opt = WhaleOptimizer(
+                        dims, n_agents=10, max_iter=10, variant=v, random_state=s
+                    )
+                    while not opt.done:
+                        opt.tell(f(opt.ask(), c))
+                    ends.append(opt.best_value_)
+                row.append(f"{np.median(ends):.2e} / {np.quantile(ends, 0.9):.2e}")
+            rows.append(row)
+    print_table(["function", "dims", *VARIANTS], rows)
     print()
 
 
@@ -304,9 +353,9 @@ def main(argv=None):
     parser.add_argument("--no-evolopy", action="store_true", help="skip EvoloPy")
     parser.add_argument(
         "--only",
-        choices=["table4", "off-centre", "speed"],
+        choices=["table4", "off-centre", "search", "speed"],
         nargs="+",
-        default=["table4", "off-centre", "speed"],
+        default=["table4", "off-centre", "search", "speed"],
         help="which tables to print",
     )
     args = parser.parse_args(argv)
@@ -341,6 +390,8 @@ def main(argv=None):
         table4(args, evolopy_label, evolopy_error)
     if "off-centre" in args.only:
         off_centre(args)
+    if "search" in args.only:
+        search_budgets(args)
     if "speed" in args.only and use_mealpy:
         speed(args)
 

@@ -23,21 +23,28 @@ on the sphere; with the optimum elsewhere the steps stay about as large as the
 optimum's distance from the origin. The ``variant`` parameter offers:
 
 ``"mixed"`` (the default of :func:`whale_minimize` and :class:`WhaleOptimizer`)
-    ``WOA.m``'s draws and moves, but the origin of the encircling distance, its
-    anchor ``o`` in ``|C * (ref - o) - (X - o)|``, is the middle of the box
-    (``o = 0``, as in ``WOA.m``) for the first ``round(0.7 * n_agents)`` whales
-    (``MIDDLE_SHARE``) and, for the others, per dimension the coordinate of a
-    randomly drawn whale, so their steps follow the population's spread wherever
-    the optimum is. All whales move synchronously. Moving every anchor off the
-    middle (to the leader, the population mean, lagged leaders, random points)
-    removes the bias but also WOA's convergence: no such anchoring kept Table 4
-    (a random-point/random-whale anchoring is the same at the origin and at 25,
-    about 1e-3 on the sphere, but meets Table 4 on 4 of 13 functions). The mix
-    keeps the middle-anchored whales' Table 4 results and reaches off-centre
-    optima: on the 30-D sphere with the optimum moved to 25 (bounds
-    [-100, 100], 30 whales, 500 iterations, 10 seeds) the median best is about
-    0.05, against 75 with ``"matlab"`` and 430 with ``"paper"``. It is still
-    fastest when the optimum is in the middle (about 1e-66 there).
+    ``WOA.m``'s draws and moves, with the encircling distance written as
+    ``|C * (ref - o) - (X - o)|`` around an anchor ``o``. While ``a >= 1`` (the
+    first half of the run, where WOA explores) every whale has ``o = 0``, the
+    middle of the box, exactly as in ``WOA.m``. Once ``a < 1`` the first
+    ``round(0.7 * n_agents)`` whales (``MIDDLE_SHARE``) keep that anchor, and
+    for the others ``o`` is, per dimension, the coordinate of a randomly drawn
+    whale, so their steps follow the population's spread wherever the optimum
+    is (those moves commute with translations). All whales move synchronously
+    (no in-place chains). Anchoring every whale away from the middle (at the
+    leader, the population mean, lagged leaders, random points or random
+    whales) removed the bias but also WOA's convergence: none kept Table 4
+    (anchors at random points and random whales end near 1e-3 on the sphere
+    whether the optimum is at 0 or at 25, but meet Table 4 on 4 of 13
+    functions); population anchors from the start left one run in ten stuck on
+    F9 and F11. On the 30-D sphere with the optimum moved to 25 (bounds
+    [-100, 100], 30 whales, 500 iterations, 10 seeds) the median best value is
+    0.08, against 75 with ``"matlab"`` and 430 with ``"paper"``; with the
+    optimum in the middle it is about 1e-71 (``"matlab"``: 3e-77). Offsets of
+    different sign and size per coordinate stay hard for every variant (WOA
+    moves all coordinates of a whale in the same direction): with random
+    offsets in [-80, 80] the median is about 840 (``"matlab"`` 2900,
+    ``"paper"`` 410).
 ``"matlab"``
     A faithful port of ``WOA.m``: one scalar ``A = 2*a*r1 - a`` and ``C = 2*r2``
     per whale; with ``p < 0.5`` and ``|A| >= 1`` every dimension copies from its
@@ -56,15 +63,15 @@ All share the MATLAB loop: clip to the bounds, evaluate, update the leader, set
 n_agents`` evaluations in all.
 
 Against Table 4 of the paper (F1-F13, 30 dimensions, 30 whales, 500 iterations,
-mean of 10 seeds; ``python benchmarks/bench_woa.py``), ``"matlab"`` and
-``"mixed"`` land at or below the table on 11 of 13 functions (far below on F1,
-F2 and F6-F13) but, like the author's code itself and its line-by-line Python
-port in EvoloPy, miss F3 (about 4e4 against 5.4e-7) and F4 (about 30 to 50
-against 0.07). ``"paper"`` comes much closer on F3 (about 0.09) and F4 (about
-0.7) but misses the table on six functions: F1 (3e-22 against 1.4e-30), F2,
-F3, F9 (about 140 against 0), F11 and F12. No variant reproduces the whole
-table. For the hyper-parameter searches (a few dimensions, about 10 whales x 10
-iterations) ``"paper"`` does best; see ``SEARCH_VARIANT``.
+mean of 10 seeds; ``python benchmarks/bench_woa.py``), ``"mixed"`` and
+``"matlab"`` land at or below the table on the same 11 of 13 functions (far
+below on F1, F2, F6 and F8-F13) but, like the author's code itself and its
+line-by-line Python port in EvoloPy, miss F3 (about 4e4 against 5.4e-7) and F4
+(about 30 to 45 against 0.07). ``"paper"`` comes much closer on F3 (about 0.09)
+and F4 (about 0.7) but misses the table on six functions: F1 (3e-22 against
+1.4e-30), F2, F3, F9 (about 140 against 0), F11 and F12. No variant reproduces
+the whole table. For the hyper-parameter searches (a few dimensions, about 10
+whales x 10 iterations) ``"paper"`` does best; see ``SEARCH_VARIANT``.
 """
 
 import numbers
@@ -87,8 +94,9 @@ MIDDLE_SHARE = 0.7
 #: Rastrigin and sum |u - c| in 2, 3 and 5 dimensions of the unit cube with a random
 #: optimum c in [0.05, 0.95], 10 agents x 10 iterations, 40 seeds: "paper" has the
 #: lowest median and 90th percentile in all nine cases (3-D sphere median 8.5e-4
-#: against 6.5e-3 "mixed" and 8.4e-3 "matlab"); "matlab" also stalled on a 1-D
-#: ridge-alpha search in tests/test_search.py.
+#: against 5.7e-3 "mixed" and 8.4e-3 "matlab"; the "Search budgets" table of
+#: benchmarks/bench_woa.py); "matlab" also stalled on a 1-D ridge-alpha search in
+#: tests/test_search.py.
 SEARCH_VARIANT = "paper"
 
 
@@ -110,9 +118,10 @@ class WhaleOptimizer:
         ``C`` per whale, a random whale drawn per dimension, ``l`` drawn from
         ``[a2, 1]``, whales updated in order, in place); ``"paper"`` follows the
         equations of the paper's text with per-dimension random vectors ``A`` and
-        ``C``; ``"mixed"`` is ``"matlab"`` with the encircling distance of 30% of
-        the whales measured from population coordinates instead of the middle of
-        the box, so that optima away from the middle are reached as well. See the
+        ``C``; ``"mixed"`` is ``"matlab"`` (synchronous) with, once ``a < 1``, the
+        encircling distance of 30% of the whales measured from population
+        coordinates instead of the middle of the box, so that optima away from
+        the middle are reached as well. See the
         module docstring for how they compare with the paper's Table 4 and on
         off-centre optima.
     random_state : int, RandomState or Generator, default=None
@@ -262,7 +271,6 @@ class WhaleOptimizer:
         k = rng.integers(n, size=(n, d))  # a random whale per dimension
         return A, C, p, l, k
 
-
     def _draw_mixed(self, a, a2):
         """Random draws of one ``"mixed"`` step: ``A, C, p, l, k, n_middle, anchor``.
 
@@ -360,10 +368,10 @@ def _mixed_step(X, leader, b, A, C, p, l, k, n_middle, anchor):  # noqa: E741
     """
     n, d = X.shape
     lead = p < 0.5
-    explore = lead & (np.abs(A) >= 1.0)
+    explore = None if k is None else lead & (np.abs(A) >= 1.0)
     cols = np.arange(d)
     m = slice(n_middle, None)
-    if k is not None and explore.any():
+    if explore is not None and explore.any():
         reference = np.where(explore, X.reshape(-1).take(k * d + cols), leader)
         reference_m = reference[m]
     else:
@@ -568,9 +576,9 @@ def whale_minimize(
     ``fun`` sees ``x = mid + half_width * z``: WOA's pull toward the origin is a
     pull toward the middle of the box, and with bounds symmetric about 0,
     ``variant="matlab"`` is exactly the author's MATLAB code. The default
-    ``"mixed"`` anchors 30% of the whales' moves at population coordinates
-    instead, so optima far from the middle are reached as well (see
-    :mod:`skgru.woa`).
+    ``"mixed"`` anchors 30% of the whales' moves in the second half of the run
+    at population coordinates instead, so optima far from the middle are
+    reached as well (see :mod:`skgru.woa`).
 
     Examples
     --------
