@@ -355,6 +355,27 @@ def test_default_variant_finds_an_optimum_away_from_the_middle(shift):
         assert min(biased) > 1.0, biased
 
 
+def test_shifted_sphere_of_issue_11_ends_below_5():
+    # 30-D sphere with the optimum at 25, bounds [-100, 100], 30 whales, 500
+    # iterations (the benchmark uses 10 seeds: median 0.08 against 75 for WOA.m)
+    f = get_function("F1", shift=25.0)
+    ends = {
+        variant: [
+            whale_minimize(
+                lambda x: f(x.T),
+                f.bounds,
+                variant=variant,
+                vectorized=True,
+                random_state=seed,
+            ).fun
+            for seed in range(3)
+        ]
+        for variant in (DEFAULT_VARIANT, "matlab")
+    }
+    assert np.median(ends[DEFAULT_VARIANT]) < 5.0 and max(ends[DEFAULT_VARIANT]) < 1
+    assert min(ends["matlab"]) > 5.0, ends
+
+
 def test_default_variant_beats_matlab_on_random_offsets():
     # offsets of mixed signs and sizes per coordinate are harder for every
     # variant (WOA moves all coordinates of a whale in the same direction);
