@@ -13,7 +13,10 @@ functions as the author's ``Get_Functions_details.m`` defines them:
    moved to 25 in every coordinate (bounds [-100, 100], as in issue 11), and
    moved per coordinate by a random offset in [-80, 80]: median, min and max
    of the best value over seeds, per variant.
-3. Speed: wall time per run (objective included) of ours with a per-point
+3. Search budgets: 10 whales x 10 iterations in 2, 3 and 5 dimensions of the unit
+   cube with a random off-centre optimum, per variant: the measurement behind
+   ``skgru.woa.SEARCH_VARIANT``, the variant of the hyper-parameter searches.
+4. Speed: CPU time per run (objective included) of ours with a per-point
    objective and with ``vectorized=True`` (default variant), and of mealpy's
    ``mealpy.swarm_based.WOA.OriginalWOA`` (per-point; it has no vectorized
    mode) with ``pop_size=n_agents`` and ``epoch=max_iter - 1`` (mealpy also
@@ -26,9 +29,6 @@ functions as the author's ``Get_Functions_details.m`` defines them:
    paper (greedy selection per whale, one random number for both ``r1`` and
    ``r2``, a fresh random point as the random whale); its mean best value is
    shown as well. It is a peer, not the reference.
-4. Search budgets: 10 whales x 10 iterations in 2, 3 and 5 dimensions of the unit
-   cube with a random off-centre optimum, per variant: the measurement behind
-   ``skgru.woa.SEARCH_VARIANT``, the variant of the hyper-parameter searches.
 
 Run from the repository root::
 
