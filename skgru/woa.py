@@ -30,21 +30,15 @@ optimum's distance from the origin. The ``variant`` parameter offers:
     ``round(0.7 * n_agents)`` whales (``MIDDLE_SHARE``) keep that anchor, and
     for the others ``o`` is, per dimension, the coordinate of a randomly drawn
     whale, so their steps follow the population's spread wherever the optimum
-    is (those moves commute with translations). All whales move synchronously
-    (no in-place chains). Anchoring every whale away from the middle (at the
-    leader, the population mean, lagged leaders, random points or random
-    whales) removed the bias but also WOA's convergence: none kept Table 4
-    (anchors at random points and random whales end near 1e-3 on the sphere
-    whether the optimum is at 0 or at 25, but meet Table 4 on 4 of 13
-    functions); population anchors from the start left one run in ten stuck on
-    F9 and F11. On the 30-D sphere with the optimum moved to 25 (bounds
-    [-100, 100], 30 whales, 500 iterations, 10 seeds) the median best value is
-    0.08, against 75 with ``"matlab"`` and 430 with ``"paper"``; with the
-    optimum in the middle it is about 1e-71 (``"matlab"``: 3e-77). Offsets of
-    different sign and size per coordinate stay hard for every variant (WOA
-    moves all coordinates of a whale in the same direction): with random
-    offsets in [-80, 80] the median is about 840 (``"matlab"`` 2900,
-    ``"paper"`` 410).
+    is (those moves commute with translations). All whales move synchronously.
+    Anchoring every whale away from the middle removed WOA's convergence with
+    the bias (Table 4 on at most 4 of 13 functions), anchoring from the start
+    left runs stuck on F9 and F11. 30-D sphere, bounds [-100, 100], 30 whales,
+    500 iterations, median of 10 seeds: 0.08 with the optimum at 25 (``"matlab"``
+    75, ``"paper"`` 430), 1e-71 with it in the middle (``"matlab"`` 3e-77).
+    Offsets of mixed sign and size per coordinate stay hard for every variant
+    (a whale moves all its coordinates in the same direction): random offsets
+    in [-80, 80] give about 840 (``"matlab"`` 2900, ``"paper"`` 410).
 ``"matlab"``
     A faithful port of ``WOA.m``: one scalar ``A = 2*a*r1 - a`` and ``C = 2*r2``
     per whale; with ``p < 0.5`` and ``|A| >= 1`` every dimension copies from its
