@@ -38,25 +38,29 @@ def _ufun(x, a, k, m):
     return k * ((x - a) ** m) * (x > a) + k * ((-x - a) ** m) * (x < -a)
 
 
+# ndarray methods (x.sum) rather than np.sum: the same reductions, less call
+# overhead when a per-point optimizer calls these 15000 times per run
+
+
 def f1(x, rng=None):
     """Sphere: ``sum(x.^2)``."""
-    return np.sum(x**2, axis=1)
+    return (x**2).sum(axis=1)
 
 
 def f2(x, rng=None):
     """Schwefel 2.22: ``sum(abs(x)) + prod(abs(x))``."""
     ax = np.abs(x)
-    return np.sum(ax, axis=1) + np.prod(ax, axis=1)
+    return ax.sum(axis=1) + ax.prod(axis=1)
 
 
 def f3(x, rng=None):
     """Schwefel 1.2: ``sum over i of sum(x(1:i))^2``."""
-    return np.sum(np.cumsum(x, axis=1) ** 2, axis=1)
+    return (x.cumsum(axis=1) ** 2).sum(axis=1)
 
 
 def f4(x, rng=None):
     """Schwefel 2.21: ``max(abs(x))``."""
-    return np.max(np.abs(x), axis=1)
+    return np.abs(x).max(axis=1)
 
 
 def f5(x, rng=None):
@@ -68,7 +72,7 @@ def f5(x, rng=None):
 
 def f6(x, rng=None):
     """Shifted sphere as coded (no ``floor``): ``sum(abs(x+.5).^2)``."""
-    return np.sum(np.abs(x + 0.5) ** 2, axis=1)
+    return (np.abs(x + 0.5) ** 2).sum(axis=1)
 
 
 def f7(x, rng=None):
@@ -81,12 +85,12 @@ def f7(x, rng=None):
 
 def f8(x, rng=None):
     """Schwefel 2.26: ``sum(-x.*sin(sqrt(abs(x))))``."""
-    return np.sum(-x * np.sin(np.sqrt(np.abs(x))), axis=1)
+    return (-x * np.sin(np.sqrt(np.abs(x)))).sum(axis=1)
 
 
 def f9(x, rng=None):
     """Rastrigin: ``sum(x.^2 - 10*cos(2*pi.*x)) + 10*dim``."""
-    return np.sum(x**2 - 10.0 * np.cos(2 * np.pi * x), axis=1) + 10.0 * x.shape[1]
+    return (x**2 - 10.0 * np.cos(2 * np.pi * x)).sum(axis=1) + 10.0 * x.shape[1]
 
 
 def f10(x, rng=None):
@@ -175,6 +179,7 @@ class BenchmarkFunction:
         shift = np.broadcast_to(np.asarray(shift, dtype=float), (self.dim,)).copy()
         object.__setattr__(self, "shift", shift)
         object.__setattr__(self, "_rng", np.random.default_rng(self.random_state))
+        object.__setattr__(self, "_shifted", bool(np.any(shift != 0)))
 
     @property
     def bounds(self):
@@ -187,10 +192,15 @@ class BenchmarkFunction:
         return np.broadcast_to(self.x_opt, (self.dim,)) + self.shift
 
     def __call__(self, x):
-        x = np.asarray(x, dtype=float)
+        # one point at a time is the common call of a per-point optimizer (and of
+        # mealpy): keep the harness cheap so timings measure the optimizer
+        if type(x) is not np.ndarray or x.dtype != np.float64:
+            x = np.asarray(x, dtype=float)
         if x.ndim == 1:
-            return float(self.func(x[None, :] - self.shift, self._rng)[0])
-        return self.func(_as_population(x) - self.shift, self._rng)
+            z = (x - self.shift) if self._shifted else x
+            return float(self.func(z[None, :], self._rng)[0])
+        x = _as_population(x)
+        return self.func((x - self.shift) if self._shifted else x, self._rng)
 
     def shifted(self, shift):
         """Return a copy whose optimum is moved by ``shift`` (scalar or ``(dim,)``)."""

@@ -13,38 +13,59 @@ of the space, never a corner of it. :func:`whale_minimize` maps ``z`` straight t
 ``x = mid + half_width * z``, so floating-point resolution near the middle of the
 box is as fine as in the author's code, which works on ``x`` itself.
 
-**Two readings of the algorithm.** The paper's text and the author's public
-MATLAB code (``WOA.m``) differ, and the ``variant`` parameter offers both:
+**Variants.** The paper's text and the author's public MATLAB code (``WOA.m``)
+differ, and both move every whale by a distance measured from the coordinate
+origin: the encircling step uses ``|C * ref - X|``, and near convergence
+(``X`` close to the leader ``ref``) that is ``|C - 1| * |ref|``, a step
+proportional to the leader's distance *from the origin*. With the optimum at the
+origin this is a step proportional to the error, which is how WOA reaches 1e-70
+on the sphere; with the optimum elsewhere the steps stay about as large as the
+optimum's distance from the origin. The ``variant`` parameter offers:
 
-``"matlab"`` (the default)
-    A port of ``WOA.m``: one scalar ``A = 2*a*r1 - a`` and ``C = 2*r2`` per whale;
-    with ``p < 0.5`` and ``|A| >= 1`` every dimension copies from its own randomly
-    drawn whale; the spiral's ``l`` is drawn from ``[a2, 1]`` with ``a2`` falling
-    from -1 to -2. ``WOA.m`` updates whales one after another in place, so a
-    random whale drawn from the earlier part of the population has already moved;
-    the vectorized step reproduces that exactly (a fixed point over the chains of
-    such references, solved with whole-array passes).
+``"mixed"`` (the default of :func:`whale_minimize` and :class:`WhaleOptimizer`)
+    ``WOA.m``'s draws and moves, with the encircling distance written as
+    ``|C * (ref - o) - (X - o)|`` around an anchor ``o``. While ``a >= 1`` (the
+    first half of the run, where WOA explores) every whale has ``o = 0``, the
+    middle of the box, exactly as in ``WOA.m``. Once ``a < 1`` the first
+    ``round(0.7 * n_agents)`` whales (``MIDDLE_SHARE``) keep that anchor, and
+    for the others ``o`` is, per dimension, the coordinate of a randomly drawn
+    whale, so their steps follow the population's spread wherever the optimum
+    is (those moves commute with translations). All whales move synchronously.
+    Anchoring every whale away from the middle removed WOA's convergence with
+    the bias (Table 4 on at most 4 of 13 functions), anchoring from the start
+    left runs stuck on F9 and F11. 30-D sphere, bounds [-100, 100], 30 whales,
+    500 iterations, median of 10 seeds: 0.08 with the optimum at 25 (``"matlab"``
+    75, ``"paper"`` 430), 1e-71 with it in the middle (``"matlab"`` 3e-77).
+    Offsets of mixed sign and size per coordinate stay hard for every variant
+    (a whale moves all its coordinates in the same direction): random offsets
+    in [-80, 80] give about 840 (``"matlab"`` 2900, ``"paper"`` 410).
+``"matlab"``
+    A faithful port of ``WOA.m``: one scalar ``A = 2*a*r1 - a`` and ``C = 2*r2``
+    per whale; with ``p < 0.5`` and ``|A| >= 1`` every dimension copies from its
+    own randomly drawn whale; the spiral's ``l`` is drawn from ``[a2, 1]`` with
+    ``a2`` falling from -1 to -2. ``WOA.m`` updates whales one after another in
+    place, so a random whale drawn from the earlier part of the population has
+    already moved; the vectorized step reproduces that exactly (a fixed point
+    over the chains of such references, solved with whole-array passes).
 ``"paper"``
     The equations of the paper's text: ``A`` and ``C`` are per-dimension random
     vectors, ``|A| < 1`` is decided per dimension, a random whale is one whole
     whale, and ``l`` is uniform in ``[-1, 1]``.
 
-Both share the MATLAB loop: clip to the bounds, evaluate, update the leader, set
+All share the MATLAB loop: clip to the bounds, evaluate, update the leader, set
 ``a = 2 - t*2/max_iter`` (and ``a2 = -1 - t/max_iter``), move; ``max_iter *
 n_agents`` evaluations in all.
 
 Against Table 4 of the paper (F1-F13, 30 dimensions, 30 whales, 500 iterations,
-mean of 10 seeds; ``python benchmarks/bench_woa.py``), ``"matlab"`` lands at or
-below the table on 11 of 13 functions (far below on F1, F2 and F9-F13, as do
-re-runs of the author's code) but, like that code itself and its line-by-line
-Python port in EvoloPy, misses F3 (about 4.6e4 against 5.4e-7) and F4 (about 30
-to 50 against 0.07). ``"paper"`` comes much closer on F3 (about 0.09) and F4
-(about 0.7) but misses the table on six functions: F1 (3e-22 against 1.4e-30),
-F2, F3, F9 (about 140 against 0), F11 and F12. Neither reading reproduces the
-whole table, so the default is the one that reaches it on more functions, which
-is also the author's published code: ``"matlab"``. WOA is pulled toward the
-middle of the box; on optima moved far from it ``"paper"`` often does better
-(and sometimes much worse, e.g. on shifted F8 and F13), so try both there.
+mean of 10 seeds; ``python benchmarks/bench_woa.py``), ``"mixed"`` and
+``"matlab"`` land at or below the table on the same 11 of 13 functions (far
+below on F1, F2, F6 and F8-F13) but, like the author's code itself and its
+line-by-line Python port in EvoloPy, miss F3 (about 4e4 against 5.4e-7) and F4
+(about 30 to 45 against 0.07). ``"paper"`` comes much closer on F3 (about 0.09)
+and F4 (about 0.7) but misses the table on six functions: F1 (3e-22 against
+1.4e-30), F2, F3, F9 (about 140 against 0), F11 and F12. No variant reproduces
+the whole table. For the hyper-parameter searches (a few dimensions, about 10
+whales x 10 iterations) ``"paper"`` does best; see ``SEARCH_VARIANT``.
 """
 
 import numbers
@@ -56,14 +77,20 @@ from skgru._random import check_generator
 
 __all__ = ["WhaleOptimizer", "whale_minimize"]
 
-VARIANTS = ("paper", "matlab")
-DEFAULT_VARIANT = "matlab"
+VARIANTS = ("mixed", "matlab", "paper")
+DEFAULT_VARIANT = "mixed"
+#: Share of the whales whose ``"mixed"`` moves are anchored at the middle of the box
+#: (the rest are anchored at population coordinates); see the module docstring.
+MIDDLE_SHARE = 0.7
 #: Default of the hyper-parameter searches (WhaleSearchCV, ForecastingWhaleSearchCV,
 #: run_whale_search): few dimensions, budgets of ~10 agents x 10 iterations and
-#: optima away from the centre of the space, where "paper" does better. On a 3-D
-#: sphere with a random off-centre optimum, 10 agents x 10 iterations, 20 seeds:
-#: median best 2.3e-3 ("paper") against 1.5e-2 ("matlab"), worst 3.9e-2 against
-#: 1.1e-1; "matlab" also stalled on a 1-D ridge-alpha search in tests/test_search.py.
+#: optima away from the centre of the space, where "paper" does best. Sphere,
+#: Rastrigin and sum |u - c| in 2, 3 and 5 dimensions of the unit cube with a random
+#: optimum c in [0.05, 0.95], 10 agents x 10 iterations, 40 seeds: "paper" has the
+#: lowest median and 90th percentile in all nine cases (3-D sphere median 8.5e-4
+#: against 5.7e-3 "mixed" and 8.4e-3 "matlab"; the "Search budgets" table of
+#: benchmarks/bench_woa.py); "matlab" also stalled on a 1-D ridge-alpha search in
+#: tests/test_search.py.
 SEARCH_VARIANT = "paper"
 
 
@@ -80,13 +107,17 @@ class WhaleOptimizer:
         Number of iterations; ``a`` falls linearly from 2 to 0 over them.
     b : float, default=1.0
         Shape constant of the logarithmic spiral.
-    variant : {"matlab", "paper"}, default="matlab"
+    variant : {"mixed", "matlab", "paper"}, default="mixed"
         ``"matlab"`` follows the author's public MATLAB code (one scalar ``A`` and
         ``C`` per whale, a random whale drawn per dimension, ``l`` drawn from
         ``[a2, 1]``, whales updated in order, in place); ``"paper"`` follows the
         equations of the paper's text with per-dimension random vectors ``A`` and
-        ``C``. See the module docstring for how the two compare with the paper's
-        Table 4 and why ``"matlab"`` is the default.
+        ``C``; ``"mixed"`` is ``"matlab"`` (synchronous) with, once ``a < 1``, the
+        encircling distance of 30% of the whales measured from population
+        coordinates instead of the middle of the box, so that optima away from
+        the middle are reached as well. See the
+        module docstring for how they compare with the paper's Table 4 and on
+        off-centre optima.
     random_state : int, RandomState or Generator, default=None
         Seed of the local random generator; all random draws happen here.
 
@@ -132,18 +163,13 @@ class WhaleOptimizer:
         variant=DEFAULT_VARIANT,
         random_state=None,
     ):
-        if int(n_dims) < 1:
-            raise ValueError(f"n_dims must be a positive integer, got {n_dims!r}.")
-        if int(n_agents) < 1:
-            raise ValueError(f"n_agents must be a positive integer, got {n_agents!r}.")
-        if int(max_iter) < 1:
-            raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}.")
-        if variant not in VARIANTS:
+        # ints (numpy ints too), never silently truncated floats such as 2.7
+        self.n_dims = _check_int("n_dims", n_dims, 1)
+        self.n_agents = _check_int("n_agents", n_agents, 1)
+        self.max_iter = _check_int("max_iter", max_iter, 1)
+        self.b = _check_real("b", b)
+        if not isinstance(variant, str) or variant not in VARIANTS:
             raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}.")
-        self.n_dims = int(n_dims)
-        self.n_agents = int(n_agents)
-        self.max_iter = int(max_iter)
-        self.b = float(b)
         self.variant = variant
         self._rng = check_generator(random_state)
         # centred coordinates: z in [-1, 1], z = 0 is the middle of every range
@@ -202,12 +228,18 @@ class WhaleOptimizer:
             new = _paper_step(
                 self._positions, self._leader, self.b, *self._draw_paper(a)
             )
+        elif self.variant == "mixed":
+            a2 = -1.0 + t * (-1.0 / self.max_iter)
+            new = _mixed_step(
+                self._positions, self._leader, self.b, *self._draw_mixed(a, a2)
+            )
         else:
             a2 = -1.0 + t * (-1.0 / self.max_iter)
             new = _matlab_step(
                 self._positions, self._leader, self.b, *self._draw_matlab(a, a2)
             )
-        np.clip(new, -1.0, 1.0, out=new)
+        np.maximum(new, -1.0, out=new)  # np.clip, without its Python overhead
+        np.minimum(new, 1.0, out=new)
         self._positions = new
 
     def _draw_paper(self, a):
@@ -232,6 +264,36 @@ class WhaleOptimizer:
         p = r4
         k = rng.integers(n, size=(n, d))  # a random whale per dimension
         return A, C, p, l, k
+
+    def _draw_mixed(self, a, a2):
+        """Random draws of one ``"mixed"`` step: ``A, C, p, l, k, n_middle, anchor``.
+
+        ``A, C, p, l`` as in ``WOA.m``. While ``a >= 1`` (the first half) every
+        whale is anchored at the middle (``n_middle = n``) and ``k`` holds the
+        random whales of the exploration branch; after that ``|A| <= a < 1``
+        never explores, ``k`` is None and ``anchor`` holds, per dimension, the
+        random whale whose coordinate anchors each whale from ``n_middle`` on.
+        """
+        rng, (n, d) = self._rng, self._positions.shape
+        n_middle = n if a >= 1.0 else _n_middle(n)
+        rows = n if a >= 1.0 else n - n_middle
+        # one call for all draws (Generator.integers costs more than the step):
+        # 4 uniforms per whale, then whale indices floor(n * U), uniform in 0..n-1
+        u = rng.random(4 * n + rows * d)
+        r1, r2, r3, r4 = u[: 4 * n].reshape(4, n, 1)
+        A = 2.0 * a * r1 - a
+        C = 2.0 * r2
+        l = (a2 - 1.0) * r3 + 1.0  # noqa: E741
+        p = r4
+        index = (u[4 * n :] * n).astype(np.intp).reshape(rows, d)
+        k, anchor = (index, index[:0]) if a >= 1.0 else (None, index)
+        return A, C, p, l, k, n_middle, anchor
+
+
+def _n_middle(n_agents):
+    """How many whales (the first ones) ``"mixed"`` anchors at the middle once
+    ``a < 1`` (all of them before)."""
+    return max(1, round(MIDDLE_SHARE * n_agents))
 
 
 def _paper_step(X, leader, b, A, C, p, l, k):  # noqa: E741
@@ -286,6 +348,42 @@ def _matlab_step(X, leader, b, A, C, p, l, k):  # noqa: E741
             flat.put(chained, moved)
             current = moved
     return new
+
+
+def _mixed_step(X, leader, b, A, C, p, l, k, n_middle, anchor):  # noqa: E741
+    """One ``"mixed"`` move, whole population at once (synchronous).
+
+    ``WOA.m``'s encircling distance ``|C * ref - X|`` is ``|C * (ref - o) - (X - o)|``
+    with the anchor ``o`` at the coordinate origin (the middle of the box). Here the
+    first ``n_middle`` whales keep that anchor; whale ``i >= n_middle`` uses
+    ``o[j] = X[anchor[i - n_middle, j], j]``, a coordinate of a random whale, so its
+    step sizes follow the population's spread and not the leader's distance from
+    the middle. Everything else is ``WOA.m``'s step, without the in-place chains.
+    """
+    n, d = X.shape
+    lead = p < 0.5
+    explore = None if k is None else lead & (np.abs(A) >= 1.0)
+    cols = np.arange(d)
+    m = slice(n_middle, None)
+    if explore is not None and explore.any():
+        reference = np.where(explore, X.reshape(-1).take(k * d + cols), leader)
+        reference_m = reference[m]
+    else:
+        reference = reference_m = leader  # broadcasts over the whales
+    # both branches are reference + scale * |C * reference - X|: the spiral is
+    # C = 1, reference = leader, scale = exp(b*l) * cos(2*pi*l); encircling is
+    # scale = -A. One pass over the (n, d) arrays, in place.
+    C = np.where(lead, C, 1.0)
+    distance = C * reference
+    distance -= X
+    if n_middle < n:
+        o = X.reshape(-1).take(anchor * d + cols)  # (n - n_middle, d)
+        o *= lead[m]  # spiral rows: no anchor, the plain distance to the leader
+        distance[m] = C[m] * (reference_m - o) - (X[m] - o)
+    np.abs(distance, out=distance)
+    distance *= np.where(lead, -A, np.exp(b * l) * np.cos(2 * np.pi * l))
+    distance += reference
+    return distance
 
 
 # --------------------------------------------------------------------------------
@@ -421,8 +519,9 @@ def whale_minimize(
         points unless the run stops early.
     b : float, default=1.0
         Shape constant of the logarithmic spiral.
-    variant : {"matlab", "paper"}, default="matlab"
-        Which reading of the algorithm to run; see :class:`WhaleOptimizer`.
+    variant : {"mixed", "matlab", "paper"}, default="mixed"
+        Which variant of the algorithm to run; see :class:`WhaleOptimizer`.
+        ``"matlab"`` is the author's ``WOA.m``.
     random_state : int, RandomState, Generator or None, default=None
         Seed of the run; the same seed gives the same result.
     vectorized : bool, default=False
@@ -469,8 +568,11 @@ def whale_minimize(
     -----
     Whales move in coordinates centred on each range, ``z`` in ``[-1, 1]``, and
     ``fun`` sees ``x = mid + half_width * z``: WOA's pull toward the origin is a
-    pull toward the middle of the box, and with bounds symmetric about 0 this is
-    exactly the author's MATLAB code.
+    pull toward the middle of the box, and with bounds symmetric about 0,
+    ``variant="matlab"`` is exactly the author's MATLAB code. The default
+    ``"mixed"`` anchors 30% of the whales' moves in the second half of the run
+    at population coordinates instead, so optima far from the middle are
+    reached as well (see :mod:`skgru.woa`).
 
     Examples
     --------
@@ -498,7 +600,7 @@ def whale_minimize(
         n_iter_no_change = _check_int("n_iter_no_change", n_iter_no_change, 1)
     if not isinstance(vectorized, bool | np.bool_):
         raise TypeError(f"vectorized must be True or False, got {vectorized!r}.")
-    if variant not in VARIANTS:
+    if not isinstance(variant, str) or variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}.")
 
     opt = WhaleOptimizer(
@@ -513,7 +615,11 @@ def whale_minimize(
     half = high / 2.0 - low / 2.0
 
     def to_x(z):
-        return np.clip(mid + half * z, low, high)
+        x = half * z
+        x += mid
+        np.maximum(x, low, out=x)  # np.clip(mid + half * z, low, high), faster
+        np.minimum(x, high, out=x)
+        return x
 
     status, nfev = 0, 0
     best_seen, stale = np.inf, 0
@@ -523,7 +629,10 @@ def whale_minimize(
             raw = fun(population.T, *args)
             energies = _read_values(raw, n_agents, vectorized=True)
         else:
-            energies = np.array([_read_one(fun(x, *args)) for x in population])
+            energies = np.empty(n_agents)
+            for i, x in enumerate(population):  # the per-point hot loop
+                value = fun(x, *args)
+                energies[i] = value if type(value) is float else _read_one(value)
         opt.tell(energies)
         nfev += n_agents
 
