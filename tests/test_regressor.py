@@ -20,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 from skgru import GRURegressor
 
 FAST = dict(hidden_size=8, max_epochs=15, random_state=0)
+FAST_REST = dict(max_epochs=15, random_state=0)
 
 
 def sequences(n=160, steps=10, channels=None, seed=0):
@@ -413,3 +414,106 @@ def test_any_valid_shape_fits_and_predicts_finite(n, steps, channels, outputs, s
     model = quiet_fit(GRURegressor(hidden_size=4, max_epochs=2, random_state=0), X, y)
     prediction = model.predict(X)
     assert prediction.shape == (n, outputs) and np.isfinite(prediction).all()
+
+
+# --- numpy-typed parameters (issue 12) ------------------------------------------
+
+
+def test_numpy_scalar_parameters_fit_like_python_numbers():
+    X, y = sequences(n=60)
+    python = quiet_fit(
+        GRURegressor(
+            hidden_size=3, bidirectional=True, learning_rate=0.01, **FAST_REST
+        ),
+        X,
+        y,
+    )
+    numpy = quiet_fit(
+        GRURegressor(
+            hidden_size=np.int64(3),
+            bidirectional=np.True_,
+            learning_rate=np.float32(0.01),
+            **{**FAST_REST, "max_epochs": np.int64(FAST_REST["max_epochs"])},
+        ),
+        X,
+        y,
+    )
+    network = numpy.trainer_.network
+    assert network.hidden_size == 3 and type(network.hidden_size) is int
+    assert network.bidirectional is True
+    lr = numpy.trainer_.optimizer.param_groups[0]["lr"]
+    assert type(lr) is float and lr == float(np.float32(0.01))
+    # float32(0.01) != 0.01, so compare with a Python-number fit at that exact rate
+    python.set_params(learning_rate=float(np.float32(0.01)))
+    np.testing.assert_array_equal(
+        numpy.predict(X), quiet_fit(clone(python), X, y).predict(X)
+    )
+
+
+def test_grid_search_over_numpy_ranges_fits_every_candidate():
+    X, y = sequences(n=60)
+    grid = GridSearchCV(
+        GRURegressor(**FAST_REST),
+        {
+            "hidden_size": np.arange(2, 4),
+            "bidirectional": [np.False_, np.True_],
+            "learning_rate": np.array([0.01], dtype=np.float32),
+        },
+        cv=2,
+        error_score="raise",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        grid.fit(X, y)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert len(grid.cv_results_["params"]) == 4
+    best = grid.best_estimator_.trainer_.network
+    assert best.hidden_size == grid.best_params_["hidden_size"]
+    assert best.bidirectional == bool(grid.best_params_["bidirectional"])
+
+
+# --- warm start with a new architecture (issue 12) ------------------------------
+
+
+def test_warm_start_with_new_architecture_rebuilds_the_network_and_warns():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    model.set_params(hidden_size=np.int64(5), num_layers=2, bidirectional=True)
+    with (
+        warnings.catch_warnings(),
+        pytest.warns(UserWarning, match=r"hidden_size 8 -> 5.*num_layers 1 -> 2"),
+    ):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    network = model.trainer_.network
+    assert (network.hidden_size, network.num_layers, network.bidirectional) == (
+        5,
+        2,
+        True,
+    )
+    assert [layer.hidden_size for layer in network.layers] == [5, 5]
+    assert network.layers[1].input_size == 10  # both directions of layer 1
+    # Rebuilt from scratch: the history restarts, as for a cold fit.
+    assert model.n_iter_ == len(model.loss_curve_) <= FAST["max_epochs"]
+    cold = quiet_fit(clone(model).set_params(warm_start=False), X, y)
+    np.testing.assert_array_equal(model.predict(X), cold.predict(X))
+
+
+def test_warm_start_takes_a_new_dropout_without_rebuilding():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    network = model.trainer_.network
+    model.set_params(dropout=0.25)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        quiet_fit(model, X, y)
+    assert model.trainer_.network is network and network.dropout == 0.25
+
+
+def test_partial_fit_with_new_normalization_rebuilds_and_warns():
+    X, y = sequences(n=60)
+    model = GRURegressor(**FAST).partial_fit(X, y)
+    model.set_params(normalization="none")
+    with pytest.warns(UserWarning, match="normalization 'sequence' -> 'none'"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1 and model.trainer_.network.n_features == 1
