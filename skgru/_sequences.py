@@ -1,4 +1,4 @@
-"""Input shaping shared by the front-ends: sequences, sliding windows, target scaling.
+"""Input shaping shared by the front-ends: sequences, windows, input and target scaling.
 
 Everything here works on numpy arrays and knows nothing of sklearn estimators or
 sktime forecasters; the front-ends validate, then call these to shape the data.
@@ -8,6 +8,8 @@ import numpy as np
 
 __all__ = [
     "as_sequences",
+    "channel_statistics",
+    "per_sequence_standardization",
     "sliding_windows",
     "weighted_standardization",
 ]

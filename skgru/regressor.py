@@ -58,12 +58,12 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         Whether each layer also reads the sequence backwards.
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
-    max_epochs : int, default=200
+    max_epochs : int, default=300
         Maximum number of passes over the training data (``max_iter`` of
         ``MLPRegressor``).
     batch_size : int, default=64
         Samples per gradient step (capped at the number of samples).
-    learning_rate : float, default=0.005
+    learning_rate : float, default=0.01
         Step size of the optimizer.
     optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` uses momentum 0.9.
@@ -73,15 +73,21 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         Training loss, computed on the standardized targets.
     clip_grad_norm : float or None, default=None
         Clip the global gradient norm to this value; None does not clip.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data, stop when its R^2
-        score has not improved by at least ``tol`` for ``n_iter_no_change``
-        epochs, and keep the weights of the best epoch.
+    early_stopping : bool, default=True
+        Hold out a random ``validation_fraction`` of the training data, stop when
+        its R^2 score has not improved by at least ``tol`` for
+        ``n_iter_no_change`` epochs, and keep the weights of the best epoch
+        (unlike ``MLPRegressor``, on by default: small noisy data sets overfit
+        without it). Needs at least two samples.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int, default=50
         Epochs without improvement (of the training loss, or of the validation
         score with ``early_stopping``) by at least ``tol`` before training stops.
+        Larger than ``MLPRegressor``'s 10: on a small data set an epoch is only a
+        few gradient steps, and a GRU's validation score can stay flat for tens of
+        epochs before it learns the shape of the sequences (measured on sktime's
+        Tecator, see ``benchmarks/bench_tser.py``).
     tol : float, default=1e-4
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     warm_start : bool, default=False
@@ -109,6 +115,8 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         steps (not with ``normalization="none"``).
     device_ : torch.device
         The device the network lives on.
+    n_channels_ : int
+        Features per time step seen at fit (1 for 2D ``X``).
     n_features_in_ : int
         Number of columns of ``X`` seen at fit (time steps; the second axis).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -155,16 +163,16 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
-        max_epochs=200,
+        max_epochs=300,
         batch_size=64,
-        learning_rate=0.005,
+        learning_rate=0.01,
         optimizer="adam",
         weight_decay=0.0,
         loss="squared_error",
         clip_grad_norm=None,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change=50,
         tol=1e-4,
         warm_start=False,
         device="auto",
@@ -333,6 +341,11 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+        # A zero weight means "absent": leaving such rows out keeps them out of the
+        # validation split and the batches too, so the fit equals one without them.
+        kept = sample_weight > 0
+        if not kept.all():
+            X, y, sample_weight = X[kept], y[kept], sample_weight[kept]
         y_1d = y.ndim == 1
         y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         sequences = as_sequences(X, self.n_channels_ if incremental else None)

@@ -89,7 +89,7 @@ def test_bidirectional_stacked_dropout_and_every_option_train():
 
 def test_history_attributes_follow_mlp_semantics():
     X, y = sequences(n=120)
-    model = quiet_fit(GRURegressor(**FAST), X, y)
+    model = quiet_fit(GRURegressor(**FAST, early_stopping=False), X, y)
     assert model.n_iter_ == len(model.loss_curve_) <= 15
     assert model.best_loss_ == min(model.loss_curve_)
     assert model.validation_scores_ == [] and model.best_validation_score_ is None
@@ -117,7 +117,11 @@ def test_early_stopping_restores_best_validation_weights():
 def test_convergence_stops_before_max_epochs_and_warns_otherwise():
     X, y = sequences(n=100)
     converged = GRURegressor(
-        hidden_size=8, tol=10.0, n_iter_no_change=2, random_state=0
+        hidden_size=8,
+        tol=10.0,
+        n_iter_no_change=2,
+        early_stopping=False,
+        random_state=0,
     )
     # MLPRegressor rule: stop once more than n_iter_no_change epochs fail to improve.
     assert converged.fit(X, y).n_iter_ == 4
@@ -203,7 +207,13 @@ def test_prediction_of_a_sample_does_not_depend_on_its_batch():
 def test_weighted_fit_matches_repeated_rows_with_full_batch():
     X, y = sequences(n=60)
     weights = np.random.default_rng(1).integers(1, 4, size=60)
-    full_batch = dict(hidden_size=8, max_epochs=30, batch_size=1000, random_state=0)
+    full_batch = dict(
+        hidden_size=8,
+        max_epochs=30,
+        batch_size=1000,
+        early_stopping=False,  # a random split would differ from the repeated rows'
+        random_state=0,
+    )
     weighted = quiet_fit(GRURegressor(**full_batch), X, y, sample_weight=weights)
     repeated = quiet_fit(
         GRURegressor(**full_batch), np.repeat(X, weights, 0), np.repeat(y, weights)
@@ -411,8 +421,9 @@ def test_any_valid_shape_fits_and_predicts_finite(n, steps, channels, outputs, s
     rng = np.random.default_rng(n * 100 + steps)
     X = rng.normal(size=(n, steps, channels))
     y = scale * rng.normal(size=(n, outputs))
-    model = quiet_fit(GRURegressor(hidden_size=4, max_epochs=2, random_state=0), X, y)
-    prediction = model.predict(X)
+    model = GRURegressor(hidden_size=4, max_epochs=2, random_state=0)
+    model.set_params(early_stopping=n > 1)  # a validation split needs two samples
+    prediction = quiet_fit(model, X, y).predict(X)
     assert prediction.shape == (n, outputs) and np.isfinite(prediction).all()
 
 
@@ -517,3 +528,55 @@ def test_partial_fit_with_new_normalization_rebuilds_and_warns():
     with pytest.warns(UserWarning, match="normalization 'sequence' -> 'none'"):
         model.partial_fit(X, y)
     assert model.n_iter_ == 1 and model.trainer_.network.n_features == 1
+
+
+# --- input normalization (issue 13) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("normalization", "n_features", "n_extra"),
+    [("sequence", 6, 6), ("global", 3, 0), ("none", 3, 0)],
+)
+def test_normalization_sets_the_network_inputs(normalization, n_features, n_extra):
+    X, y = sequences(n=40, channels=3)
+    model = quiet_fit(
+        GRURegressor(**{**FAST, "max_epochs": 2}, normalization=normalization), X, y
+    )
+    network = model.trainer_.network
+    assert (network.n_features, network.n_extra) == (n_features, n_extra)
+    if normalization != "none":
+        flat = X.reshape(-1, 3)
+        np.testing.assert_allclose(model.input_mean_, flat.mean(0), rtol=1e-5)
+        np.testing.assert_allclose(model.input_scale_, flat.std(0), rtol=1e-5)
+
+
+def test_sequence_normalization_learns_shape_under_any_level_and_scale():
+    """The target is each curve's frequency; levels and scales are nuisances."""
+    rng = np.random.default_rng(0)
+    n, steps = 240, 20
+    frequency = rng.uniform(0.2, 1.2, size=n)
+    level = rng.normal(1e3, 300.0, size=(n, 1))
+    scale = rng.uniform(0.1, 100.0, size=(n, 1))
+    X = level + scale * np.sin(frequency[:, None] * np.arange(steps))
+    train, test = slice(0, 180), slice(180, None)
+    fitted = {
+        normalization: quiet_fit(
+            GRURegressor(
+                hidden_size=16,
+                max_epochs=80,
+                normalization=normalization,
+                random_state=0,
+            ),
+            X[train],
+            frequency[train],
+        ).score(X[test], frequency[test])
+        for normalization in ("sequence", "none")
+    }
+    assert fitted["sequence"] > 0.9
+    assert fitted["sequence"] > fitted["none"] + 0.2
+
+
+def test_unknown_normalization_names_the_parameter():
+    X, y = sequences(n=20)
+    with pytest.raises(ValueError, match="'normalization' parameter"):
+        GRURegressor(**FAST, normalization="minmax").fit(X, y)
