@@ -1,4 +1,4 @@
-"""Input shaping shared by the front-ends: sequences, sliding windows, target scaling.
+"""Input shaping shared by the front-ends: sequences, windows, input and target scaling.
 
 Everything here works on numpy arrays and knows nothing of sklearn estimators or
 sktime forecasters; the front-ends validate, then call these to shape the data.
@@ -8,6 +8,8 @@ import numpy as np
 
 __all__ = [
     "as_sequences",
+    "channel_statistics",
+    "per_sequence_standardization",
     "sliding_windows",
     "weighted_standardization",
 ]
@@ -95,3 +97,61 @@ def weighted_standardization(y, sample_weight=None):
     scale = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=sample_weight))
     scale = np.where(scale > 1e-12 * np.maximum(1.0, np.abs(mean)), scale, 1.0)
     return mean, scale
+
+
+def channel_statistics(sequences, sample_weight=None):
+    """Weighted mean and scale of each channel over samples and time steps.
+
+    Parameters
+    ----------
+    sequences : ndarray of shape (n_samples, n_timesteps, n_channels)
+    sample_weight : ndarray of shape (n_samples,), default=None
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_channels,)
+        The scale is 1 where a channel is constant.
+    """
+    _check_3d(sequences, "sequences")
+    n_samples, n_timesteps, n_channels = sequences.shape
+    flat = np.asarray(sequences, dtype=np.float64).reshape(-1, n_channels)
+    weight = None
+    if sample_weight is not None:
+        weight = np.repeat(np.asarray(sample_weight, dtype=np.float64), n_timesteps)
+    return weighted_standardization(flat, weight)
+
+
+def per_sequence_standardization(sequences):
+    """Standardize each sequence's channels by their own mean and scale over time.
+
+    Parameters
+    ----------
+    sequences : ndarray of shape (n_samples, n_timesteps, n_channels)
+
+    Returns
+    -------
+    standardized : ndarray of shape (n_samples, n_timesteps, n_channels), float32
+        Zero mean and unit scale along the time axis (zero where a channel is
+        constant).
+    level : ndarray of shape (n_samples, n_channels)
+        The removed mean of each sequence's channels.
+    log_scale : ndarray of shape (n_samples, n_channels)
+        Natural log of the removed scale (the scale is 1 where a channel is
+        constant over time, so ``log_scale`` is 0 there).
+    """
+    _check_3d(sequences, "sequences")
+    values = np.asarray(sequences, dtype=np.float64)
+    level = values.mean(axis=1)
+    scale = values.std(axis=1)
+    tiny = 1e-6 * np.maximum(1.0, np.abs(level))
+    scale = np.where(scale > tiny, scale, 1.0)
+    standardized = (values - level[:, None, :]) / scale[:, None, :]
+    return standardized.astype(np.float32), level, np.log(scale)
+
+
+def _check_3d(array, name):
+    if np.ndim(array) != 3 or 0 in np.shape(array):
+        raise ValueError(
+            f"{name} must be a non-empty 3D array (n_samples, n_timesteps, "
+            f"n_channels); got shape {np.shape(array)}."
+        )

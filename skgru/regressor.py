@@ -1,73 +1,55 @@
 """GRURegressor: sklearn validation and tags around the shared GRU training engine."""
 
 import warnings
-from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
+from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
 from skgru._random import check_seed
-from skgru._sequences import as_sequences, weighted_standardization
-from skgru._training import (
-    FIT_PARAMETERS,
-    LOSSES,
-    OPTIMIZER_PARAMETERS,
-    OPTIMIZERS,
-    TorchStatePickleMixin,
-    make_generator,
-    new_trainer,
-    options,
-    resolve_device,
-    to_tensor,
+from skgru._sequences import (
+    as_sequences,
+    channel_statistics,
+    per_sequence_standardization,
+    weighted_standardization,
 )
+from skgru._training import make_generator, resolve_device, to_tensor
 
-__all__ = ["GRURegressor"]
+# GRU_PARAMETER_CONSTRAINTS stays importable from here until the forecaster imports it
+# from skgru._gru_base.
+__all__ = ["GRURegressor", "GRU_PARAMETER_CONSTRAINTS"]
 
-#: Parameter constraints shared by both GRU front-ends (sklearn's declarative style).
-GRU_PARAMETER_CONSTRAINTS = {
-    "hidden_size": [Interval(Integral, 1, None, closed="left")],
-    "num_layers": [Interval(Integral, 1, None, closed="left")],
-    "bidirectional": ["boolean"],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-    "max_epochs": [Interval(Integral, 1, None, closed="left")],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
-    "optimizer": [StrOptions(set(OPTIMIZERS))],
-    "weight_decay": [Interval(Real, 0, None, closed="left")],
-    "loss": [StrOptions(set(LOSSES))],
-    "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "early_stopping": ["boolean"],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "n_iter_no_change": [
-        Interval(Integral, 1, None, closed="left"),
-        Options(Real, {np.inf}),
-    ],
-    "tol": [Interval(Real, 0, None, closed="left")],
-    "warm_start": ["boolean"],
-    "device": [str, torch.device],
-    "random_state": ["random_state"],
-    "verbose": ["verbose"],
-}
+NORMALIZATIONS = ("sequence", "global", "none")
 
 
-class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
+class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     """Gated recurrent unit (GRU) network regressor trained with PyTorch.
 
     A GRU reads each sample's sequence; a linear head maps its final hidden state to
-    the targets. The targets are standardized inside for training and mapped back at
-    predict time, so the defaults learn on unscaled targets. Scale the inputs (for
-    example with a ``StandardScaler`` in a ``Pipeline``), as for any neural network.
+    the targets. The inputs are standardized inside (see ``normalization``) and so
+    are the targets, which are mapped back at predict time, so the defaults learn on
+    unscaled data, with or without a ``StandardScaler`` in front.
 
     Parameters
     ----------
+    normalization : {"sequence", "global", "none"}, default="sequence"
+        How the sequences are scaled before the GRU reads them.
+
+        - ``"none"``: as given.
+        - ``"global"``: each feature channel standardized by its mean and scale over
+          the training samples and time steps.
+        - ``"sequence"``: the ``"global"`` channels, and next to them each sample's
+          channels standardized by that sequence's own mean and scale over time
+          (its shape). The removed per-sequence means and log scales go to the head
+          as extra inputs, so nothing is lost: the network sees both the levels
+          (for targets driven by them) and the shapes (for targets driven by the
+          form of a curve, such as spectra).
     hidden_size : int, default=32
         Hidden units of each GRU layer (per direction).
     num_layers : int, default=1
@@ -76,12 +58,12 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
         Whether each layer also reads the sequence backwards.
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
-    max_epochs : int, default=200
+    max_epochs : int, default=300
         Maximum number of passes over the training data (``max_iter`` of
         ``MLPRegressor``).
     batch_size : int, default=64
         Samples per gradient step (capped at the number of samples).
-    learning_rate : float, default=0.005
+    learning_rate : float, default=0.01
         Step size of the optimizer.
     optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` uses momentum 0.9.
@@ -91,20 +73,30 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
         Training loss, computed on the standardized targets.
     clip_grad_norm : float or None, default=None
         Clip the global gradient norm to this value; None does not clip.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data, stop when its R^2
-        score has not improved by at least ``tol`` for ``n_iter_no_change``
-        epochs, and keep the weights of the best epoch.
+    early_stopping : bool, default=True
+        Hold out a random ``validation_fraction`` of the training data, stop when
+        its R^2 score has not improved by at least ``tol`` for
+        ``n_iter_no_change`` epochs, and keep the weights of the best epoch
+        (unlike ``MLPRegressor``, on by default: small noisy data sets overfit
+        without it). Needs at least two samples.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int, default=50
         Epochs without improvement (of the training loss, or of the validation
         score with ``early_stopping``) by at least ``tol`` before training stops.
+        Larger than ``MLPRegressor``'s 10: on a small data set an epoch is only a
+        few gradient steps, and a GRU's validation score can stay flat for tens of
+        epochs before it learns the shape of the sequences (measured on sktime's
+        Tecator, see ``benchmarks/bench_tser.py``).
     tol : float, default=1e-4
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     warm_start : bool, default=False
         When True, ``fit`` continues training the previous network instead of
-        starting anew.
+        starting anew. It takes changed optimizer, stopping and dropout settings;
+        when ``hidden_size``, ``num_layers``, ``bidirectional`` or
+        ``normalization`` changed, the old weights do not fit, so ``fit`` (and
+        ``partial_fit``) warn with a ``UserWarning`` and train a new network from
+        scratch.
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, or a torch
         device string such as ``"cuda:1"``.
@@ -118,8 +110,13 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
     ----------
     trainer_ : Trainer
         The fitted network (``trainer_.network``) with its optimizer state.
+    input_mean_, input_scale_ : ndarray of shape (n_channels_,)
+        Mean and scale of each feature channel over the training samples and time
+        steps (not with ``normalization="none"``).
     device_ : torch.device
         The device the network lives on.
+    n_channels_ : int
+        Features per time step seen at fit (1 for 2D ``X``).
     n_features_in_ : int
         Number of columns of ``X`` seen at fit (time steps; the second axis).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -154,30 +151,35 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
     True
     """
 
-    _parameter_constraints: dict = GRU_PARAMETER_CONSTRAINTS
+    _parameter_constraints: dict = {
+        **GRU_PARAMETER_CONSTRAINTS,
+        "normalization": [StrOptions(set(NORMALIZATIONS))],
+    }
 
     def __init__(
         self,
+        normalization="sequence",
         hidden_size=32,
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
-        max_epochs=200,
+        max_epochs=300,
         batch_size=64,
-        learning_rate=0.005,
+        learning_rate=0.01,
         optimizer="adam",
         weight_decay=0.0,
         loss="squared_error",
         clip_grad_norm=None,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change=50,
         tol=1e-4,
         warm_start=False,
         device="auto",
         random_state=None,
         verbose=0,
     ):
+        self.normalization = normalization
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.bidirectional = bidirectional
@@ -218,7 +220,7 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         incremental = self.warm_start and hasattr(self, "trainer_")
-        return self._fit(X, y, sample_weight, incremental, epochs=self.max_epochs)
+        return self._fit(X, y, sample_weight, incremental, epochs=int(self.max_epochs))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -255,34 +257,77 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype=np.float32)
-        sequences = to_tensor(as_sequences(X, self.n_channels_), self.device_)
-        scaled = self.trainer_.predict((sequences,)).cpu().numpy().astype(np.float64)
+        inputs = self._network_inputs(as_sequences(X, self.n_channels_))
+        scaled = self.trainer_.predict(inputs).cpu().numpy().astype(np.float64)
         prediction = scaled * self.y_scale_ + self.y_mean_
         return prediction.ravel() if self._y_1d else prediction
 
-    # --- fitted-state views kept in sync with the trainer -------------------------
-    @property
-    def loss_curve_(self):
-        return self.trainer_.loss_curve
+    # --- inputs ---------------------------------------------------------------------
+    def _fit_input_scaling(self, sequences, sample_weight):
+        """Fit the statistics that :meth:`_network_inputs` applies (cold start only)."""
+        self._normalization = self.normalization
+        if self.normalization == "none":
+            return
+        self.input_mean_, self.input_scale_ = channel_statistics(
+            sequences, sample_weight
+        )
+        if self.normalization == "sequence":
+            _, _, extra = self._sequence_features(sequences)
+            self._extra_mean, self._extra_scale = weighted_standardization(
+                extra, sample_weight
+            )
 
-    @property
-    def validation_scores_(self):
-        return self.trainer_.validation_scores
+    def _sequence_features(self, sequences):
+        """Globally standardized channels, their per-sequence shape, level and scale."""
+        channels = (sequences - self.input_mean_) / self.input_scale_
+        shape, level, log_scale = per_sequence_standardization(channels)
+        return channels, shape, np.concatenate([level, log_scale], axis=1)
 
-    @property
-    def best_loss_(self):
-        return self.trainer_.best_loss
+    def _network_inputs(self, sequences):
+        """The network's inputs for ``sequences``, as tensors on ``device_``.
 
-    @property
-    def best_validation_score_(self):
-        scores = self.trainer_.validation_scores
-        return self.trainer_.best_validation_score if scores else None
+        ``"none"``: the sequences as given. ``"global"``: each channel standardized
+        by its training mean and scale. ``"sequence"``: those channels, then each
+        sequence's own standardized channels next to them, with the removed
+        per-sequence levels and log scales (standardized) as extra head inputs.
+        """
+        device = self.device_
+        if self._normalization == "none":
+            return (to_tensor(sequences, device),)
+        if self._normalization == "global":
+            channels = (sequences - self.input_mean_) / self.input_scale_
+            return (to_tensor(channels, device),)
+        channels, shape, extra = self._sequence_features(sequences)
+        extra = (extra - self._extra_mean) / self._extra_scale
+        return (
+            to_tensor(np.concatenate([channels, shape], axis=2), device),
+            to_tensor(extra, device),
+        )
 
-    @property
-    def n_iter_(self):
-        return self.trainer_.n_iter
+    def _network_sizes(self):
+        """``n_features`` and ``n_extra`` of the network for the fitted channels."""
+        if self._normalization == "sequence":
+            return {"n_features": 2 * self.n_channels_, "n_extra": 2 * self.n_channels_}
+        return {"n_features": self.n_channels_, "n_extra": 0}
 
+    # --- training -------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, incremental, epochs, partial=False):
+        if incremental:
+            changes = self._architecture_changes()
+            if self.normalization != self._normalization:
+                changes["normalization"] = (self._normalization, self.normalization)
+            if changes:
+                described = ", ".join(
+                    f"{name} {old!r} -> {new!r}" for name, (old, new) in changes.items()
+                )
+                warnings.warn(
+                    f"GRURegressor: {described} changed since the last fit; the "
+                    "network cannot keep its weights and is rebuilt and trained from "
+                    "scratch.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+                incremental = False
         X, y = validate_data(
             self,
             X,
@@ -296,6 +341,11 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+        # A zero weight means "absent": leaving such rows out keeps them out of the
+        # validation split and the batches too, so the fit equals one without them.
+        kept = sample_weight > 0
+        if not kept.all():
+            X, y, sample_weight = X[kept], y[kept], sample_weight[kept]
         y_1d = y.ndim == 1
         y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         sequences = as_sequences(X, self.n_channels_ if incremental else None)
@@ -305,44 +355,38 @@ class GRURegressor(TorchStatePickleMixin, RegressorMixin, BaseEstimator):
                     f"y has {y.shape[1]} outputs, but the estimator was fitted with "
                     f"{self.n_outputs_}; a warm start or partial_fit needs the same."
                 )
+            self.trainer_.network.dropout = float(self.dropout)
         else:
             self.device_ = resolve_device(self.device)
             self.n_channels_ = sequences.shape[2]
             self.n_outputs_ = y.shape[1]
             self._y_1d = y_1d
             self.y_mean_, self.y_scale_ = weighted_standardization(y, sample_weight)
+            self._fit_input_scaling(sequences, sample_weight)
             self._seed = check_seed(self.random_state)
-            generator = make_generator(self._seed, self.device_)
-            self.trainer_ = new_trainer(
-                self,
-                generator,
+            self.trainer_ = self._new_trainer(
+                make_generator(self._seed, self.device_),
                 self.device_,
-                n_features=self.n_channels_,
                 n_outputs=self.n_outputs_,
+                **self._network_sizes(),
             )
-        self.trainer_.configure(**options(self, OPTIMIZER_PARAMETERS))
+        self.trainer_.configure(**self._optimizer_kwargs())
         # A fresh stream per call keeps repeated warm starts reproducible.
         generator = make_generator(self._seed + self.trainer_.n_iter + 1, self.device_)
         device = self.device_
+        fit_kwargs = self._fit_kwargs()
+        fit_kwargs["early_stopping"] = fit_kwargs["early_stopping"] and not partial
         self.trainer_.fit(
-            (to_tensor(sequences, device),),
+            self._network_inputs(sequences),
             to_tensor((y - self.y_mean_) / self.y_scale_, device),
             to_tensor(sample_weight, device),
             epochs=epochs,
             generator=generator,
-            verbose=self.verbose,
-            **{
-                **options(self, FIT_PARAMETERS),
-                "early_stopping": self.early_stopping and not partial,
-            },
+            verbose=int(self.verbose),
+            **fit_kwargs,
         )
-        if not partial and not self.trainer_.converged:
-            warnings.warn(
-                f"GRURegressor: max_epochs={self.max_epochs} reached and the "
-                "optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+        if not partial:
+            self._warn_if_not_converged(stacklevel=4)
         return self
 
     def __sklearn_tags__(self):

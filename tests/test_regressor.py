@@ -20,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 from skgru import GRURegressor
 
 FAST = dict(hidden_size=8, max_epochs=15, random_state=0)
+FAST_REST = dict(max_epochs=15, random_state=0)
 
 
 def sequences(n=160, steps=10, channels=None, seed=0):
@@ -88,7 +89,7 @@ def test_bidirectional_stacked_dropout_and_every_option_train():
 
 def test_history_attributes_follow_mlp_semantics():
     X, y = sequences(n=120)
-    model = quiet_fit(GRURegressor(**FAST), X, y)
+    model = quiet_fit(GRURegressor(**FAST, early_stopping=False), X, y)
     assert model.n_iter_ == len(model.loss_curve_) <= 15
     assert model.best_loss_ == min(model.loss_curve_)
     assert model.validation_scores_ == [] and model.best_validation_score_ is None
@@ -116,7 +117,11 @@ def test_early_stopping_restores_best_validation_weights():
 def test_convergence_stops_before_max_epochs_and_warns_otherwise():
     X, y = sequences(n=100)
     converged = GRURegressor(
-        hidden_size=8, tol=10.0, n_iter_no_change=2, random_state=0
+        hidden_size=8,
+        tol=10.0,
+        n_iter_no_change=2,
+        early_stopping=False,
+        random_state=0,
     )
     # MLPRegressor rule: stop once more than n_iter_no_change epochs fail to improve.
     assert converged.fit(X, y).n_iter_ == 4
@@ -202,7 +207,13 @@ def test_prediction_of_a_sample_does_not_depend_on_its_batch():
 def test_weighted_fit_matches_repeated_rows_with_full_batch():
     X, y = sequences(n=60)
     weights = np.random.default_rng(1).integers(1, 4, size=60)
-    full_batch = dict(hidden_size=8, max_epochs=30, batch_size=1000, random_state=0)
+    full_batch = dict(
+        hidden_size=8,
+        max_epochs=30,
+        batch_size=1000,
+        early_stopping=False,  # a random split would differ from the repeated rows'
+        random_state=0,
+    )
     weighted = quiet_fit(GRURegressor(**full_batch), X, y, sample_weight=weights)
     repeated = quiet_fit(
         GRURegressor(**full_batch), np.repeat(X, weights, 0), np.repeat(y, weights)
@@ -410,6 +421,162 @@ def test_any_valid_shape_fits_and_predicts_finite(n, steps, channels, outputs, s
     rng = np.random.default_rng(n * 100 + steps)
     X = rng.normal(size=(n, steps, channels))
     y = scale * rng.normal(size=(n, outputs))
-    model = quiet_fit(GRURegressor(hidden_size=4, max_epochs=2, random_state=0), X, y)
-    prediction = model.predict(X)
+    model = GRURegressor(hidden_size=4, max_epochs=2, random_state=0)
+    model.set_params(early_stopping=n > 1)  # a validation split needs two samples
+    prediction = quiet_fit(model, X, y).predict(X)
     assert prediction.shape == (n, outputs) and np.isfinite(prediction).all()
+
+
+# --- numpy-typed parameters (issue 12) ------------------------------------------
+
+
+def test_numpy_scalar_parameters_fit_like_python_numbers():
+    X, y = sequences(n=60)
+    python = quiet_fit(
+        GRURegressor(
+            hidden_size=3, bidirectional=True, learning_rate=0.01, **FAST_REST
+        ),
+        X,
+        y,
+    )
+    numpy = quiet_fit(
+        GRURegressor(
+            hidden_size=np.int64(3),
+            bidirectional=np.True_,
+            learning_rate=np.float32(0.01),
+            **{**FAST_REST, "max_epochs": np.int64(FAST_REST["max_epochs"])},
+        ),
+        X,
+        y,
+    )
+    network = numpy.trainer_.network
+    assert network.hidden_size == 3 and type(network.hidden_size) is int
+    assert network.bidirectional is True
+    lr = numpy.trainer_.optimizer.param_groups[0]["lr"]
+    assert type(lr) is float and lr == float(np.float32(0.01))
+    # float32(0.01) != 0.01, so compare with a Python-number fit at that exact rate
+    python.set_params(learning_rate=float(np.float32(0.01)))
+    np.testing.assert_array_equal(
+        numpy.predict(X), quiet_fit(clone(python), X, y).predict(X)
+    )
+
+
+def test_grid_search_over_numpy_ranges_fits_every_candidate():
+    X, y = sequences(n=60)
+    grid = GridSearchCV(
+        GRURegressor(**FAST_REST),
+        {
+            "hidden_size": np.arange(2, 4),
+            "bidirectional": [np.False_, np.True_],
+            "learning_rate": np.array([0.01], dtype=np.float32),
+        },
+        cv=2,
+        error_score="raise",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        grid.fit(X, y)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert len(grid.cv_results_["params"]) == 4
+    best = grid.best_estimator_.trainer_.network
+    assert best.hidden_size == grid.best_params_["hidden_size"]
+    assert best.bidirectional == bool(grid.best_params_["bidirectional"])
+
+
+# --- warm start with a new architecture (issue 12) ------------------------------
+
+
+def test_warm_start_with_new_architecture_rebuilds_the_network_and_warns():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    model.set_params(hidden_size=np.int64(5), num_layers=2, bidirectional=True)
+    with (
+        warnings.catch_warnings(),
+        pytest.warns(UserWarning, match=r"hidden_size 8 -> 5.*num_layers 1 -> 2"),
+    ):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    network = model.trainer_.network
+    assert (network.hidden_size, network.num_layers, network.bidirectional) == (
+        5,
+        2,
+        True,
+    )
+    assert [layer.hidden_size for layer in network.layers] == [5, 5]
+    assert network.layers[1].input_size == 10  # both directions of layer 1
+    # Rebuilt from scratch: the history restarts, as for a cold fit.
+    assert model.n_iter_ == len(model.loss_curve_) <= FAST["max_epochs"]
+    cold = quiet_fit(clone(model).set_params(warm_start=False), X, y)
+    np.testing.assert_array_equal(model.predict(X), cold.predict(X))
+
+
+def test_warm_start_takes_a_new_dropout_without_rebuilding():
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    network = model.trainer_.network
+    model.set_params(dropout=0.25)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        quiet_fit(model, X, y)
+    assert model.trainer_.network is network and network.dropout == 0.25
+
+
+def test_partial_fit_with_new_normalization_rebuilds_and_warns():
+    X, y = sequences(n=60)
+    model = GRURegressor(**FAST).partial_fit(X, y)
+    model.set_params(normalization="none")
+    with pytest.warns(UserWarning, match="normalization 'sequence' -> 'none'"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1 and model.trainer_.network.n_features == 1
+
+
+# --- input normalization (issue 13) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("normalization", "n_features", "n_extra"),
+    [("sequence", 6, 6), ("global", 3, 0), ("none", 3, 0)],
+)
+def test_normalization_sets_the_network_inputs(normalization, n_features, n_extra):
+    X, y = sequences(n=40, channels=3)
+    model = quiet_fit(
+        GRURegressor(**{**FAST, "max_epochs": 2}, normalization=normalization), X, y
+    )
+    network = model.trainer_.network
+    assert (network.n_features, network.n_extra) == (n_features, n_extra)
+    if normalization != "none":
+        flat = X.reshape(-1, 3)
+        np.testing.assert_allclose(model.input_mean_, flat.mean(0), rtol=1e-5)
+        np.testing.assert_allclose(model.input_scale_, flat.std(0), rtol=1e-5)
+
+
+def test_sequence_normalization_learns_shape_under_any_level_and_scale():
+    """The target is each curve's frequency; levels and scales are nuisances."""
+    rng = np.random.default_rng(0)
+    n, steps = 240, 20
+    frequency = rng.uniform(0.2, 1.2, size=n)
+    level = rng.normal(1e3, 300.0, size=(n, 1))
+    scale = rng.uniform(0.1, 100.0, size=(n, 1))
+    X = level + scale * np.sin(frequency[:, None] * np.arange(steps))
+    train, test = slice(0, 180), slice(180, None)
+    fitted = {
+        normalization: quiet_fit(
+            GRURegressor(
+                hidden_size=16,
+                max_epochs=80,
+                normalization=normalization,
+                random_state=0,
+            ),
+            X[train],
+            frequency[train],
+        ).score(X[test], frequency[test])
+        for normalization in ("sequence", "none")
+    }
+    assert fitted["sequence"] > 0.9
+    assert fitted["sequence"] > fitted["none"] + 0.2
+
+
+def test_unknown_normalization_names_the_parameter():
+    X, y = sequences(n=20)
+    with pytest.raises(ValueError, match="'normalization' parameter"):
+        GRURegressor(**FAST, normalization="minmax").fit(X, y)

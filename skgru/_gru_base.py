@@ -1,0 +1,208 @@
+"""The private base of both GRU front-ends: what they share around the engine.
+
+:class:`GRUBase` holds the parameter constraints both front-ends declare, turns their
+parameters into the arguments of the network and the training loop (the one place
+where estimator parameters reach the engine, so numpy scalars become Python numbers
+here), builds the trainer, warns when training did not converge, exposes the fitted
+history as attributes and pickles a fitted model so that it loads on a machine
+without the device it was trained on.
+
+It knows nothing of sklearn's or sktime's base classes; each front-end mixes it in.
+"""
+
+import copy
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+from skgru._training import LOSSES, OPTIMIZERS, Trainer, build_network
+
+__all__ = ["GRU_PARAMETER_CONSTRAINTS", "GRUBase", "TorchStatePickleMixin"]
+
+#: Parameter constraints shared by both GRU front-ends (sklearn's declarative style).
+GRU_PARAMETER_CONSTRAINTS = {
+    "hidden_size": [Interval(Integral, 1, None, closed="left")],
+    "num_layers": [Interval(Integral, 1, None, closed="left")],
+    "bidirectional": ["boolean"],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "max_epochs": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "optimizer": [StrOptions(set(OPTIMIZERS))],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "loss": [StrOptions(set(LOSSES))],
+    "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Real, {np.inf}),
+    ],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "warm_start": ["boolean"],
+    "device": [str, torch.device],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+#: The network parameters that fix the shapes of its weights: changing one of them
+#: needs a new network (a warm start cannot continue the old one).
+ARCHITECTURE = ("hidden_size", "num_layers", "bidirectional")
+
+
+class TorchStatePickleMixin:
+    """Pickle a fitted ``trainer_`` on the CPU and reload it where it can run.
+
+    A model fitted on CUDA unpickles on a machine without a GPU: the trainer is
+    always stored on the CPU and moved back to ``device_`` when that device exists.
+    """
+
+    def __getstate__(self):
+        parent = getattr(super(), "__getstate__", None)
+        state = parent() if parent is not None else self.__dict__.copy()
+        trainer = state.get("trainer_")
+        if trainer is not None and trainer.device.type != "cpu":
+            state = dict(state)
+            state["trainer_"] = copy.deepcopy(trainer).to("cpu")
+        return state
+
+    def __setstate__(self, state):
+        parent = getattr(super(), "__setstate__", None)
+        if parent is not None:
+            parent(state)
+        else:
+            self.__dict__.update(state)
+        trainer = self.__dict__.get("trainer_")
+        device = self.__dict__.get("device_")
+        if trainer is None or device is None:
+            return
+        if device.type == "cuda" and not torch.cuda.is_available():
+            device = torch.device("cpu")
+        self.device_ = device
+        trainer.to(device)
+
+
+class GRUBase(TorchStatePickleMixin):
+    """Shared set-up of the GRU front-ends; mix in before the sklearn/sktime base.
+
+    The front-end stores the parameters of :data:`GRU_PARAMETER_CONSTRAINTS` as
+    attributes (sklearn's convention) and its fitted trainer as ``trainer_``. The
+    ``_*_kwargs`` methods below spell out which parameter goes where, as Python
+    numbers: ``torch.nn.GRU`` rejects ``numpy.int64`` sizes.
+    """
+
+    # --- parameters -> engine arguments ------------------------------------------
+    def _network_kwargs(self):
+        """Sizes of :class:`~skgru._network.GRUNetwork` from the parameters."""
+        return {
+            "hidden_size": int(self.hidden_size),
+            "num_layers": int(self.num_layers),
+            "bidirectional": bool(self.bidirectional),
+            "dropout": float(self.dropout),
+        }
+
+    def _optimizer_kwargs(self):
+        """Arguments of ``Trainer.configure`` (optimizer, learning rate, loss)."""
+        clip = self.clip_grad_norm
+        return {
+            "optimizer": str(self.optimizer),
+            "learning_rate": float(self.learning_rate),
+            "weight_decay": float(self.weight_decay),
+            "loss": str(self.loss),
+            "clip_grad_norm": None if clip is None else float(clip),
+        }
+
+    def _fit_kwargs(self):
+        """Stopping and batching arguments of :meth:`Trainer.fit`."""
+        patience = self.n_iter_no_change
+        return {
+            "batch_size": int(self.batch_size),
+            "early_stopping": bool(self.early_stopping),
+            "validation_fraction": float(self.validation_fraction),
+            "n_iter_no_change": math.inf if np.isinf(patience) else int(patience),
+            "tol": float(self.tol),
+        }
+
+    def _new_trainer(self, generator, device, *, n_features, n_outputs, n_extra=0):
+        """A :class:`~skgru._training.Trainer` around a freshly initialized network.
+
+        Parameters
+        ----------
+        generator : torch.Generator
+            Draws the initial weights.
+        device : torch.device
+        n_features : int
+            Features per time step of the network's input sequence.
+        n_outputs : int
+            Width of the network's output.
+        n_extra : int, default=0
+            Width of the extra flat input joined to the encoding before the head.
+        """
+        network = build_network(
+            generator,
+            device,
+            n_features=int(n_features),
+            n_outputs=int(n_outputs),
+            n_extra=int(n_extra),
+            **self._network_kwargs(),
+        )
+        return Trainer(network, **self._optimizer_kwargs())
+
+    def _architecture_changes(self):
+        """``{name: (fitted, now)}`` of the architecture parameters changed since fit.
+
+        A warm start can take a new learning rate or dropout, but not new weight
+        shapes; the front-end rebuilds the network when this is non-empty.
+        """
+        network = self.trainer_.network
+        now = self._network_kwargs()
+        return {
+            name: (getattr(network, name), now[name])
+            for name in ARCHITECTURE
+            if getattr(network, name) != now[name]
+        }
+
+    def _warn_if_not_converged(self, stacklevel):
+        """Warn as ``MLPRegressor`` does when training stopped at ``max_epochs``.
+
+        ``stacklevel`` counts from the caller of this method.
+        """
+        if not self.trainer_.converged:
+            warnings.warn(
+                f"{type(self).__name__}: max_epochs={self.max_epochs} reached and "
+                "the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=stacklevel + 1,
+            )
+
+    # --- fitted-state views kept in sync with the trainer -------------------------
+    @property
+    def loss_curve_(self):
+        """Training loss after each epoch."""
+        return self.trainer_.loss_curve
+
+    @property
+    def validation_scores_(self):
+        """Validation R^2 after each epoch with ``early_stopping``, else empty."""
+        return self.trainer_.validation_scores
+
+    @property
+    def best_loss_(self):
+        """Lowest training loss reached."""
+        return self.trainer_.best_loss
+
+    @property
+    def best_validation_score_(self):
+        """Best validation R^2 with ``early_stopping``, else None."""
+        scores = self.trainer_.validation_scores
+        return self.trainer_.best_validation_score if scores else None
+
+    @property
+    def n_iter_(self):
+        """Number of epochs run."""
+        return self.trainer_.n_iter
