@@ -111,8 +111,16 @@ class WhaleSearchCV(BaseSearchCV):
         False, it optimizes the first metric (the first key of a dict, the first
         name of a list, the first key returned by a callable).
     n_jobs : int or None, default=None
-        Number of jobs to run in parallel; ``-1`` uses all processors. The result does
-        not depend on it.
+        Number of jobs to run in parallel; ``-1`` uses all processors. Every random
+        draw of the search happens in the main process, so the candidates do not
+        depend on it. The scores of a PyTorch estimator can differ in the last
+        digits between ``n_jobs`` values, because joblib's workers run torch with
+        fewer threads than the main process and a different thread count changes
+        the order of floating-point sums; two candidates that close could then
+        swap ranks. For bit-identical results whatever ``n_jobs``, run every fit
+        on one thread: ``torch.set_num_threads(1)`` in the main process and the
+        search inside
+        ``joblib.parallel_config(backend="loky", inner_max_num_threads=1)``.
     refit : bool, str or callable, default=True
         Refit an estimator with the best parameters on the whole dataset, as in
         :class:`~sklearn.model_selection.RandomizedSearchCV`. For multiple metrics,

@@ -571,6 +571,34 @@ def test_result_does_not_depend_on_n_jobs():
     assert one.best_params_ == two.best_params_
 
 
+def test_gru_scores_are_bit_identical_across_n_jobs_on_one_thread():
+    # The recipe of WhaleSearchCV's n_jobs doc: one torch thread everywhere.
+    import torch
+    from joblib import parallel_config
+
+    from skgru import GRURegressor
+
+    rng = np.random.default_rng(0)
+    X_seq = rng.normal(size=(60, 5, 1)).astype(np.float32)
+    y_seq = X_seq[:, -1, 0] + 0.1 * rng.normal(size=60)
+    gru = GRURegressor(hidden_size=4, max_epochs=3, random_state=0)
+    space = {"learning_rate": loguniform(1e-3, 1e-1)}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with parallel_config(backend="loky", inner_max_num_threads=1):
+            runs = [
+                whale(gru, space, n_agents=3, max_iter=2, n_jobs=n_jobs).fit(
+                    X_seq, y_seq
+                )
+                for n_jobs in (1, 2)
+            ]
+    finally:
+        torch.set_num_threads(threads)
+    one, two = (run.cv_results_["mean_test_score"] for run in runs)
+    np.testing.assert_array_equal(one, two)
+
+
 class CountingRidge(Ridge):
     """Ridge that counts its fits in the main process (n_jobs=None)."""
 

