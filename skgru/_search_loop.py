@@ -158,7 +158,7 @@ def run_whale_search(
         Maximum number of iterations.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
-    variant : {"paper", "matlab"}, default="paper"
+    variant : {"paper", "matlab", "mixed"}, default="paper"
         WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`. ``"paper"``
         (``skgru.woa.SEARCH_VARIANT``) does better than ``"matlab"`` on short,
         low-dimensional searches with off-centre optima.

@@ -76,7 +76,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Maximum number of WOA iterations.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
-    variant : {"paper", "matlab"}, default="paper"
+    variant : {"paper", "matlab", "mixed"}, default="paper"
         WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`.
     n_iter_no_change : int or None, default=None
         Stop when the best score has not improved by more than ``tol`` for this many

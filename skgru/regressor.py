@@ -110,7 +110,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     ----------
     trainer_ : Trainer
         The fitted network (``trainer_.network``) with its optimizer state.
-    input_mean_, input_scale_ : ndarray of shape (n_channels_,)
+    input_mean_, input_scale_ : ndarray of shape (`n_channels_`,)
         Mean and scale of each feature channel over the training samples and time
         steps (not with ``normalization="none"``).
     device_ : torch.device

@@ -93,7 +93,7 @@ class WhaleSearchCV(BaseSearchCV):
         are evaluated.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
-    variant : {"paper", "matlab"}, default="paper"
+    variant : {"paper", "matlab", "mixed"}, default="paper"
         WOA update rule: the equations of the paper or the author's MATLAB code
         (see :class:`~skgru.woa.WhaleOptimizer`). ``"paper"`` does better on short,
         low-dimensional searches with off-centre optima.
