@@ -5,7 +5,7 @@ Tune a GRU forecaster with whale optimization
 The main job of skgru: tune a :class:`~skgru.GRUForecaster` with
 :class:`~skgru.ForecastingWhaleSearchCV` on the airline data set shipped with
 sktime, using rolling-origin cross-validation on the training years only, then
-compare it on the last three years with seasonal naive and AutoETS.
+compare it on the last three years with the untuned GRU, seasonal naive and AutoETS.
 
 It prints a results table and writes ``tune_gru_forecaster.png``: the forecasts with
 their 90% prediction intervals, and the search's convergence.
@@ -15,6 +15,7 @@ Set ``SKGRU_EXAMPLE_BUDGET=small`` for a quick run (the test suite does).
 
 import os
 import time
+import warnings
 
 import matplotlib
 
@@ -22,7 +23,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy.stats import loguniform  # noqa: E402
 from sktime.datasets import load_airline  # noqa: E402
 from sktime.forecasting.ets import AutoETS  # noqa: E402
 from sktime.forecasting.naive import NaiveForecaster  # noqa: E402
@@ -43,30 +43,32 @@ fh = list(range(1, HOLDOUT + 1))
 
 y = load_airline()
 y_train, y_test = temporal_train_test_split(y, test_size=HOLDOUT)
+# sktime 1.2 warns about a coming default on every forecaster it builds unless the
+# class sets it (skgru's do); the baselines below are sktime's own.
+warnings.filterwarnings("ignore", message=".*remember_data", category=FutureWarning)
 
 # %%
 # The search
 # ----------
 # The GRU forecaster handles level and trend itself (each window is taken relative
-# to its own mean, with the series' drift removed), so it works on the raw series.
-# Candidates are scored by mean sMAPE over yearly rolling origins inside the
-# training years (fh 1-12).
+# to its own level, with the series' drift removed), so it works on the raw series.
+# ``GRUForecaster.search_space()`` is the documented default space (window length,
+# hidden size, learning rate, dropout, normalization, detrending). Candidates are
+# scored by mean sMAPE over yearly rolling origins inside the training years
+# (fh 1-12); the forecaster as given is scored too, as the first candidate. The
+# network's horizon is left open, so the tuner fixes it to the splitter's 12 steps:
+# the refit is the model cross-validation scored, rolled out over the 36 months.
 
+forecaster = GRUForecaster(max_epochs=5 if SMALL else 100, random_state=0)
 search = ForecastingWhaleSearchCV(
-    # Direct output for a year; the 36-month holdout is rolled out from it, so the
-    # cross-validation (fh 1-12) scores the same model the final fit trains.
-    GRUForecaster(horizon=12, max_epochs=5 if SMALL else 100, random_state=0),
+    forecaster,
     cv=ExpandingWindowSplitter(
         initial_window=72, step_length=12, fh=list(range(1, 13))
     ),
-    param_distributions={
-        "window_length": [12, 18, 24, 36],
-        "hidden_size": [16, 32, 64],
-        "learning_rate": loguniform(1e-3, 2e-2),
-    },
+    param_distributions=GRUForecaster.search_space(),
     scoring=MeanAbsolutePercentageError(symmetric=True),
-    n_agents=2 if SMALL else 5,
-    max_iter=1 if SMALL else 3,
+    n_agents=2 if SMALL else 6,
+    max_iter=1 if SMALL else 4,
     backend="None" if SMALL else "loky",
     backend_params=None if SMALL else {"n_jobs": 2},
     random_state=0,
@@ -74,10 +76,15 @@ search = ForecastingWhaleSearchCV(
 )
 started = time.perf_counter()
 search.fit(y_train, fh=fh)
+minutes = (time.perf_counter() - started) / 60
+# the first row of cv_results_ is the forecaster as given
+untuned_cv = search.cv_results_.filter(like="mean_test_").iloc[0, 0]
 print(
-    f"search: {time.perf_counter() - started:.0f} s, {search.n_evaluations_} "
-    f"candidates, best cv sMAPE {search.best_score_:.4f} with {search.best_params_}"
+    f"search: {60 * minutes:.0f} s, {search.n_evaluations_} candidates "
+    f"({search.n_evaluations_ / minutes:.1f} per minute), best cv sMAPE "
+    f"{search.best_score_:.4f} (untuned {untuned_cv:.4f})"
 )
+print(f"best parameters: {search.best_params_}")
 
 # %%
 # Holdout comparison
@@ -87,7 +94,10 @@ baselines = {
     "seasonal naive": NaiveForecaster(strategy="last", sp=12),
     "AutoETS": AutoETS(auto=True, sp=12, n_jobs=1),
 }
-forecasts = {"tuned GRU": search.predict(fh)}
+forecasts = {
+    "tuned GRU": search.predict(fh),
+    "untuned GRU": forecaster.clone().fit(y_train, fh=fh).predict(),
+}
 for name, forecaster in baselines.items():
     forecasts[name] = forecaster.fit(y_train).predict(fh)
 
