@@ -12,7 +12,6 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import (
     Interval,
@@ -21,8 +20,14 @@ from sklearn.utils._param_validation import (
 )
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
+from skgru._forecasting import ModelSpace
+from skgru._intervals import (
+    IntervalModel,
+    holdout_length,
+    in_sample_errors,
+    rolling_errors,
+)
 from skgru._random import check_seed
-from skgru._sequences import sliding_windows, weighted_standardization
 from skgru._training import (
     FIT_PARAMETERS,
     TorchStatePickleMixin,
@@ -38,15 +43,6 @@ __all__ = ["GRUForecaster"]
 
 #: Longest window chosen by ``window_length=None``.
 AUTO_WINDOW_MAX = 24
-#: Per-series statistics set by GRUForecaster._fit_scaling.
-_SCALING_ATTRIBUTES = (
-    "_drift",
-    "_center",
-    "_scale",
-    "_step_scale_y",
-    "_x_mean",
-    "_x_scale",
-)
 #: Seed offsets of the independent random streams of one fit.
 _CALIBRATION_STREAM = 7_919
 _TRAINING_STREAM = 1
@@ -346,6 +342,17 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         """Number of epochs run."""
         return self.trainer_.n_iter
 
+    @property
+    def interval_scale_(self):
+        """Typical error per horizon step (rows) and column of ``y``."""
+        model = self._interval_model
+        steps = np.arange(1, max(model.max_step, self.horizon_) + 1)
+        return pd.DataFrame(
+            model.step_scale(steps),
+            index=pd.RangeIndex(1, len(steps) + 1, name="step"),
+            columns=self._y_columns,
+        )
+
     # --- sktime API -----------------------------------------------------------------
     def _fit(self, y, X, fh):
         """Fit the network to training data.
@@ -385,10 +392,9 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         if fh is not None:
             requested = int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = self._sizes(lengths - d, requested)
-        self._fit_scaling(series)
-
+        self._space_ = self._space(series)
         self.trainer_, self.n_windows_ = self._train(
-            series, self._seed, verbose=self.verbose
+            self._space_, series, self._seed, verbose=self.verbose
         )
         if not self.trainer_.converged:
             warnings.warn(
@@ -397,7 +403,9 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        self._calibrate(series, max(self.horizon_, requested or 1))
+        self.calibration_, self._interval_model = self._calibrate(
+            series, max(self.horizon_, requested or 1)
+        )
         return self
 
     def _predict(self, fh, X):
@@ -439,10 +447,11 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         """
         index, steps, values, local = self._forecast_frame(fh, X)
         n_y = len(self._y_columns)
-        levels = self._standard_quantiles(alpha)  # (n_alpha, n_y)
+        model = self._interval_model
+        levels = model.quantile_offsets(alpha)  # (n_alpha, n_y)
         blocks = []
         for i, s in enumerate(steps):
-            spread = self._step_scale(s) * local[i]  # (n_steps, n_y)
+            spread = model.step_scale(s) * local[i]  # (n_steps, n_y)
             point = values[i, s - 1]
             blocks.append(point[:, None, :] + spread[:, None, :] * levels[None])
         stacked = np.concatenate(blocks, axis=0)  # (rows, n_alpha, n_y)
@@ -483,7 +492,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         if update_params:
             series = list(self._history.values())
             generator_seed = self._seed + _TRAINING_STREAM + self.trainer_.n_iter
-            self._train(series, generator_seed, trainer=self.trainer_)
+            self._train(self._space_, series, generator_seed, trainer=self.trainer_)
         return self
 
     # --- data handling -----------------------------------------------------------
@@ -528,125 +537,42 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 + f": every series needs at least {minimum} time points. Pass a "
                 "longer series or lower window_length (or horizon)."
             )
-        return window, horizon
+        return int(window), int(horizon)
 
-    def _model_space(self, values):
-        """Differenced values (rows: time) of one series."""
-        d = self.differencing
-        return np.diff(values, n=d, axis=0) if d else values
+    def _space(self, series):
+        """The model space (window geometry, per-series scaling) of ``series``."""
+        return ModelSpace.fit(
+            [s.y for s in series],
+            None if self._x_columns is None else [s.X for s in series],
+            detrend=bool(self.detrend),
+            window_length=self.window_length_,
+            horizon=self.horizon_,
+            differencing=self.differencing,
+            normalization=self.normalization,
+        )
 
-    def _fit_scaling(self, series):
-        """Per-series statistics of y (model space) and X, from the training data."""
-        drifts, centers, scales, x_means, x_scales = [], [], [], [], []
-        step_scales = []
-        for s in series:
-            z = self._model_space(s.y)
-            steps = np.diff(z, axis=0)
-            drift = steps.mean(axis=0) if self.detrend and len(steps) else 0.0 * z[0]
-            detrended = z - drift * np.arange(len(z))[:, None]
-            center, std = weighted_standardization(detrended)
-            step_scale = std
-            if len(steps):
-                step_scale = np.sqrt(np.mean((steps - drift) ** 2, axis=0))
-                tiny = step_scale <= 1e-12 * np.maximum(1, abs(center))
-                step_scale = np.where(tiny, std, step_scale)
-            scale = std if self.normalization == "standard" else step_scale
-            step_scales.append(step_scale)
-            drifts.append(drift)
-            centers.append(center)
-            scales.append(scale)
-            if s.X is not None:
-                mean, x_scale = weighted_standardization(s.X)
-                x_means.append(mean)
-                x_scales.append(x_scale)
-        self._drift = np.array(drifts)
-        self._center = np.array(centers)
-        self._scale = np.array(scales)
-        self._step_scale_y = np.array(step_scales)
-        self._x_mean = np.array(x_means) if x_means else None
-        self._x_scale = np.array(x_scales) if x_scales else None
+    @staticmethod
+    def _arrays(series):
+        ys = [s.y for s in series]
+        xs = [s.X for s in series]
+        return ys, None if xs[0] is None else xs
 
-    def _standard_x(self, i, values):
-        return (values - self._x_mean[i]) / self._x_scale[i]
+    def _predictor(self, trainer):
+        """``predict(past, extra)`` on numpy arrays, for the numpy engines."""
+        device = self.device_
 
-    def _local_scale(self, contexts, ids):
-        """Recent volatility (n, n_y): RMS detrended one-step change of each context.
+        def predict(past, extra):
+            inputs = (to_tensor(past, device),)
+            if extra is not None:
+                inputs += (to_tensor(extra, device),)
+            return trainer.predict(inputs).cpu().numpy().astype(np.float64)
 
-        Forecast errors are measured in this unit, so intervals widen where the
-        series has become more volatile (for example a seasonal swing that grows
-        with the level); it is floored at a tenth of the series' overall value.
-        """
-        d = self.differencing
-        z = np.diff(contexts, n=d, axis=1) if d else contexts
-        overall = self._step_scale_y[ids]
-        if z.shape[1] < 2:
-            return overall
-        steps = np.diff(z, axis=1) - self._drift[ids][:, None, :]
-        return np.maximum(np.sqrt(np.mean(steps**2, axis=1)), 0.1 * overall)
-
-    def _normalize(self, z, times, ids):
-        """Normalized model-space windows and the shift that undoes it.
-
-        Parameters
-        ----------
-        z : ndarray of shape (n, window_length, n_y)
-            Model-space values of each window.
-        times : ndarray of shape (n, window_length)
-            Their positions in their (model-space) series.
-        ids : ndarray of shape (n,)
-            The series of each window.
-
-        Returns
-        -------
-        normalized : ndarray of shape (n, window_length, n_y)
-        offset : ndarray of shape (n, 1, n_y)
-            Shift of the detrended values; see :meth:`_denormalize`.
-        """
-        detrended = z - self._drift[ids][:, None, :] * times[:, :, None]
-        if self.normalization == "last":
-            offset = detrended[:, -1:, :]
-        elif self.normalization == "mean":
-            offset = detrended.mean(axis=1, keepdims=True)
-        else:
-            offset = self._center[ids][:, None, :]
-        return (detrended - offset) / self._scale[ids][:, None, :], offset
-
-    def _denormalize(self, normalized, times, offset, ids):
-        """Model-space values from normalized ones (inverse of :meth:`_normalize`)."""
-        detrended = normalized * self._scale[ids][:, None, :] + offset
-        return detrended + self._drift[ids][:, None, :] * times[:, :, None]
-
-    def _windows(self, series):
-        """Stacked network inputs and targets of all windows of ``series``."""
-        window, horizon = self.window_length_, self.horizon_
-        d = self.differencing
-        pasts, extras, targets = [], [], []
-        for i, s in enumerate(series):
-            z = self._model_space(s.y)
-            if len(z) < window + horizon:
-                continue
-            past, future = sliding_windows(z, window, horizon)
-            n = len(past)
-            ids = np.full(n, i)
-            times = np.arange(n)[:, None] + np.arange(window + horizon)[None, :]
-            past_in, offset = self._normalize(past, times[:, :window], ids)
-            detrended = future - self._drift[i] * times[:, window:, None]
-            target = (detrended - offset) / self._scale[i]
-            targets.append(target.reshape(n, -1))
-            if s.X is not None:
-                x = self._standard_x(i, s.X[d:])
-                x_past, x_future = sliding_windows(x, window, horizon)
-                past_in = np.concatenate([past_in, x_past], axis=2)
-                extras.append(x_future.reshape(n, -1))
-            pasts.append(past_in)
-        past = np.concatenate(pasts)
-        extra = np.concatenate(extras) if extras else None
-        return past, extra, np.concatenate(targets)
+        return predict
 
     # --- training ---------------------------------------------------------------
-    def _train(self, series, seed, trainer=None, verbose=0):
+    def _train(self, space, series, seed, trainer=None, verbose=0):
         """Train a fresh network on ``series`` (or continue ``trainer``)."""
-        past, extra, target = self._windows(series)
+        past, extra, target, _, _ = space.windows(*self._arrays(series))
         device = self.device_
         n_x = 0 if self._x_columns is None else len(self._x_columns)
         if trainer is None:
@@ -674,94 +600,10 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         return trainer, len(target)
 
     # --- forecasting -------------------------------------------------------------
-    def _roll_out(
-        self, trainer, contexts, x_contexts, x_futures, origins, ids, n_steps
-    ):
-        """Forecast ``n_steps`` values after each context (vectorized over rows).
-
-        Parameters
-        ----------
-        trainer : Trainer
-            The network to run.
-        contexts : ndarray of shape (n, window_length + differencing, n_y)
-            Raw values of y before each forecast origin.
-        x_contexts : ndarray of shape (n, window_length, n_x) or None
-            Standardized X over the window.
-        x_futures : ndarray of shape (n, n_blocks * horizon_, n_x) or None
-            Standardized X from each origin on, ``n_blocks * horizon_ >= n_steps``.
-        origins : ndarray of shape (n,)
-            Number of time points of its series before each origin.
-        ids : ndarray of shape (n,)
-            The series (row of the scaling statistics) of each context.
-        n_steps : int
-            Steps to forecast.
-
-        Returns
-        -------
-        forecasts : ndarray of shape (n, n_steps, n_y)
-        """
-        window, horizon, d = self.window_length_, self.horizon_, self.differencing
-        n, _, n_y = contexts.shape
-        device = self.device_
-        levels, x_context = contexts, x_contexts
-        # model-space position of the last context point
-        last = np.asarray(origins) - 1 - d
-        done, produced = [], 0
-        while produced < n_steps:
-            z = np.diff(levels, n=d, axis=1) if d else levels
-            past_times = last[:, None] + np.arange(1 - window, 1)[None, :]
-            past, offset = self._normalize(z, past_times, ids)
-            if x_context is not None:
-                future_x = x_futures[:, produced : produced + horizon]
-                inputs = (
-                    to_tensor(np.concatenate([past, x_context], axis=2), device),
-                    to_tensor(future_x.reshape(n, -1), device),
-                )
-            else:
-                inputs = (to_tensor(past, device),)
-            out = trainer.predict(inputs).cpu().numpy().astype(np.float64)
-            future_times = last[:, None] + np.arange(1, horizon + 1)[None, :]
-            z_future = self._denormalize(
-                out.reshape(n, horizon, n_y), future_times, offset, ids
-            )
-            future = self._integrate(levels, z_future)
-            done.append(future)
-            produced += horizon
-            last = last + horizon
-            levels = np.concatenate([levels, future], axis=1)[:, -(window + d) :]
-            if x_context is not None:
-                x_context = np.concatenate([x_context, future_x], axis=1)[:, -window:]
-        return np.concatenate(done, axis=1)[:, :n_steps]
-
-    def _integrate(self, levels, z_future):
-        """Undo ``differencing`` given the raw values before the forecast."""
-        d = self.differencing
-        for order in range(d - 1, -1, -1):
-            last = np.diff(levels, n=order, axis=1)[:, -1:] if order else levels[:, -1:]
-            z_future = last + np.cumsum(z_future, axis=1)
-        return z_future
-
-    def _contexts(self, series, origins, ids):
-        """Network contexts of ``series[k]`` (series number ``ids[k]``) at
-        ``origins[k]`` (number of time points seen)."""
-        window, d = self.window_length_, self.differencing
-        ctx = np.stack(
-            [s.y[o - window - d : o] for s, o in zip(series, origins, strict=True)]
-        )
-        if self._x_columns is None:
-            return ctx, None
-        x_ctx = np.stack(
-            [
-                self._standard_x(i, s.X[o - window : o])
-                for i, s, o in zip(ids, series, origins, strict=True)
-            ]
-        )
-        return ctx, x_ctx
-
     def _forecast_frame(self, fh, X):
         """Forecasts of every series for steps 1..max step, with the output index.
 
-        Also returns each series' recent volatility (see :meth:`_local_scale`).
+        Also returns each series' recent volatility (the unit of the intervals).
         """
         if (X is None) != (self._x_columns is None):
             raise ValueError(self._x_mismatch_message("predict", X is None))
@@ -770,16 +612,14 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         index_parts, steps, x_futures = [], [], []
         for key, s in zip(self._keys, series, strict=True):
             cutoff = self._series_cutoff(s.index)
-            relative = fh.to_relative(cutoff)
-            step = np.asarray(relative, dtype=int)
+            step = np.asarray(fh.to_relative(cutoff), dtype=int)
             if step.min() < 1:
                 raise NotImplementedError(
                     "GRUForecaster can not perform in-sample prediction; fh must be "
                     "after the end of every series."
                 )
             steps.append(step)
-            absolute = fh.to_absolute_index(cutoff)
-            index_parts.append((key, absolute))
+            index_parts.append((key, fh.to_absolute_index(cutoff)))
         n_steps = int(max(step.max() for step in steps))
         n_blocks = -(-n_steps // self.horizon_)
         if xs is not None:
@@ -787,24 +627,20 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 x_futures.append(self._future_x(i, key, s, xs, n_steps, n_blocks))
         ids = np.arange(len(series))
         origins = np.array([len(s) for s in series])
-        ctx, x_ctx = self._contexts(series, origins, ids)
+        ys, Xs = self._arrays(series)
+        ctx, x_ctx = self._space_.contexts(ys, Xs, origins, ids)
         x_future = np.stack(x_futures) if x_futures else None
-        values = self._roll_out(
-            self.trainer_, ctx, x_ctx, x_future, origins, ids, n_steps
+        values = self._space_.roll_out(
+            self._predictor(self.trainer_), ctx, x_ctx, x_future, origins, ids, n_steps
         )
-        local = self._local_scale(ctx, ids)
+        local = self._space_.local_scale(ctx, ids)
         if self._multiindex_names is None:
             index = index_parts[0][1]
-            index.name = self._time_name
+            index.name = self._history[self._keys[0]].index.name
         else:
             tuples = [(*key, t) for key, absolute in index_parts for t in absolute]
             index = pd.MultiIndex.from_tuples(tuples, names=self._multiindex_names)
         return index, steps, values, local
-
-    @property
-    def _time_name(self):
-        first = self._history[self._keys[0]]
-        return first.index.name
 
     def _series_cutoff(self, time_index):
         cutoff = time_index[[-1]]
@@ -830,7 +666,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         # sktime may pass X at the fh points only: steps in between take the
         # nearest known value (the network needs every step up to the horizon).
         future = future.ffill().bfill()
-        values = self._standard_x(i, future.to_numpy(dtype=np.float64))
+        values = self._space_.standard_x(i, future.to_numpy(dtype=np.float64))
         padded = n_blocks * self.horizon_
         if padded > n_steps:  # unknown X beyond fh: carry the last value forward
             values = np.concatenate(
@@ -851,29 +687,29 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
 
     # --- intervals -----------------------------------------------------------------
     def _calibrate(self, series, n_cal):
-        """Out-of-sample residuals per horizon step, from a held-out refit.
+        """The interval model, from out-of-sample errors of a held-out refit.
 
         A second network is trained on every series without its last ``n_cal``
-        points; it then forecasts those points from every origin within them,
-        and the errors (in units of each series' scale) calibrate the intervals.
+        points (its scaling fitted on the shortened series too); it then forecasts
+        those points from every origin within them, and the errors (in units of
+        each context's recent volatility) calibrate the intervals.
         """
-        window, d = self.window_length_, self.differencing
-        horizon = self.horizon_
-        lengths = np.array([len(s) for s in series])
-        # shrink the held-out part until the calibration fit keeps enough windows
-        main_windows = self.n_windows_
-        n_cal = int(min(n_cal, lengths.max() - window - d - 1))
-        residuals = None
-        while n_cal >= 1:
-            kept = np.maximum(lengths - n_cal - d - window - horizon + 1, 0).sum()
-            if kept >= max(2, main_windows // 3):
-                break
-            n_cal -= 1
-        if n_cal >= 1:
-            residuals = self._holdout_residuals(series, n_cal)
+        n_cal = holdout_length(
+            [len(s) for s in series],
+            n_cal,
+            window_length=self.window_length_,
+            horizon=self.horizon_,
+            differencing=self.differencing,
+            n_windows=self.n_windows_,
+        )
+        residuals = self._holdout_residuals(series, n_cal) if n_cal >= 1 else None
         if residuals is None:
-            self.calibration_ = "in-sample"
-            residuals = self._in_sample_residuals(series)
+            calibration = "in-sample"
+            past, extra, target, ids, _ = self._space_.windows(*self._arrays(series))
+            output = self._predictor(self.trainer_)(past, extra)
+            residuals = in_sample_errors(
+                self._space_, past, target, output, ids, len(self._y_columns)
+            )
             warnings.warn(
                 "GRUForecaster: the series are too short to hold out a calibration "
                 "period, so the prediction intervals use in-sample errors and are "
@@ -882,148 +718,22 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 stacklevel=3,
             )
         else:
-            self.calibration_ = "out-of-sample"
-        self._fit_interval_model(residuals)
+            calibration = "out-of-sample"
+        return calibration, IntervalModel.fit(residuals)
 
     def _holdout_residuals(self, series, n_cal):
         window, d = self.window_length_, self.differencing
         truncated = [s.head(max(len(s) - n_cal, 0)) for s in series]
-        trainable = [t for t in truncated if len(t) - d >= window + self.horizon_]
-        if not trainable:
+        if not any(len(t) - d >= window + self.horizon_ for t in truncated):
             return None
         # the calibration fit sees nothing of the held-out points, not even
-        # through the scaling statistics (drift, scale): swap them meanwhile
-        fitted = {name: getattr(self, name) for name in _SCALING_ATTRIBUTES}
-        try:
-            self._fit_scaling(
-                [
-                    t if len(t) else s.head(1)
-                    for t, s in zip(truncated, series, strict=True)
-                ]
-            )
-            return self._rolling_errors(series, truncated, n_cal)
-        finally:
-            for name, value in fitted.items():
-                setattr(self, name, value)
-
-    def _rolling_errors(self, series, truncated, n_cal):
-        """Errors of a network fitted on ``truncated``, from every held-out origin."""
-        window, d = self.window_length_, self.differencing
-        trainer, _ = self._train(truncated, self._seed + _CALIBRATION_STREAM)
-        rows, origins, ids = [], [], []
-        for i, s in enumerate(series):
-            start = max(len(s) - n_cal, window + d)
-            for o in range(start, len(s)):
-                rows.append(s)
-                origins.append(o)
-                ids.append(i)
-        if not rows:
-            return None
-        ids = np.array(ids)
-        ctx, x_ctx = self._contexts(rows, origins, ids)
-        n_blocks = -(-n_cal // self.horizon_)
-        x_future = None
-        if x_ctx is not None:
-            padded = n_blocks * self.horizon_
-            blocks = []
-            for i, s, o in zip(ids, rows, origins, strict=True):
-                x = self._standard_x(i, s.X[o : o + padded])
-                pad = padded - len(x)
-                blocks.append(np.concatenate([x, np.repeat(x[-1:], pad, axis=0)]))
-            x_future = np.stack(blocks)
-        forecast = self._roll_out(
-            trainer, ctx, x_ctx, x_future, np.array(origins), ids, n_cal
+        # through the scaling statistics (drift, scale)
+        space = self._space(
+            [t if len(t) else s.head(1) for t, s in zip(truncated, series, strict=True)]
         )
-        local = self._local_scale(ctx, ids)
-        residuals = {}
-        for k, (s, o) in enumerate(zip(rows, origins, strict=True)):
-            actual = s.y[o : o + n_cal]
-            err = (actual - forecast[k, : len(actual)]) / local[k]
-            for h in range(len(actual)):
-                residuals.setdefault(h + 1, []).append(err[h])
-        return residuals
-
-    def _in_sample_residuals(self, series):
-        past, extra, target = self._windows(series)
-        inputs = (to_tensor(past, self.device_),)
-        if extra is not None:
-            inputs += (to_tensor(extra, self.device_),)
-        out = self.trainer_.predict(inputs).cpu().numpy().astype(np.float64)
-        n_y = len(self._y_columns)
-        err = (target - out).reshape(len(target), self.horizon_, n_y)
-        # to units of each window's local scale (see _local_scale)
-        span = self.differencing + self.window_length_ + self.horizon_ - 1
-        counts = [max(len(s) - span, 0) for s in series]
-        ids = np.repeat(np.arange(len(series)), counts)
-        normalized = past[:, :, :n_y]
-        if normalized.shape[1] > 1:
-            ratio = np.sqrt(np.mean(np.diff(normalized, axis=1) ** 2, axis=1))
-        else:
-            ratio = np.ones((len(past), n_y))
-        local = np.maximum(ratio * self._scale[ids], 0.1 * self._step_scale_y[ids])
-        err = err * (self._scale[ids] / local)[:, None, :]
-        return {h + 1: list(err[:, h]) for h in range(self.horizon_)}
-
-    def _fit_interval_model(self, residuals):
-        """Per-step error scale ``a * h**b`` and standardized error quantiles."""
-        steps = np.array(sorted(residuals))
-        errs = [np.array(residuals[h]) for h in steps]  # each (count, n_y)
-        counts = np.array([len(e) for e in errs], dtype=float)
-        rms = np.stack([np.sqrt(np.mean(e**2, axis=0)) for e in errs])  # (H, n_y)
-        rms = np.maximum(rms, 1e-12)
-        log_h = np.log(steps)
-        if len(steps) > 1:
-            weights = counts / counts.sum()
-            mean_log_h = weights @ log_h
-            mean_log_r = weights @ np.log(rms)
-            cov = weights @ ((log_h - mean_log_h)[:, None] * (np.log(rms) - mean_log_r))
-            var = weights @ (log_h - mean_log_h) ** 2
-            exponent = np.clip(cov / var, 0.0, 1.0)
-            intercept = mean_log_r - exponent * mean_log_h
-        else:
-            exponent = np.full(rms.shape[1], 0.5)
-            intercept = np.log(rms[0])
-        self._interval_intercept = intercept
-        self._interval_exponent = exponent
-        standardized = np.concatenate(
-            [
-                e / self._step_scale(np.array([h]))[0]
-                for h, e in zip(steps, errs, strict=True)
-            ]
-        )
-        self._standardized_errors = standardized
-        self.interval_scale_ = pd.DataFrame(
-            self._step_scale(np.arange(1, max(steps.max(), self.horizon_) + 1)),
-            index=pd.RangeIndex(1, max(steps.max(), self.horizon_) + 1, name="step"),
-            columns=self._y_columns,
-        )
-
-    def _step_scale(self, steps):
-        """Error scale (n_steps, n_y) at the given horizon steps."""
-        log_h = np.log(np.asarray(steps, dtype=float))[:, None]
-        return np.exp(self._interval_intercept + self._interval_exponent * log_h)
-
-    def _standard_quantiles(self, alpha):
-        """Offsets (n_alpha, n_y) of the quantiles, in standardized error units.
-
-        Intervals are symmetric about the point forecast: the offset of level
-        ``alpha`` is the split-conformal quantile, at level ``|2 alpha - 1|``, of
-        the absolute standardized errors after removing their median, signed.
-        The median is the calibration network's bias, which the final network
-        (fitted on all the data, including the held-out period) does not share.
-        """
-        centered = self._standardized_errors - np.median(
-            self._standardized_errors, axis=0
-        )
-        errors = np.abs(centered)
-        n = len(errors)
-        alpha = np.asarray(alpha, dtype=float)
-        sign = np.sign(alpha - 0.5)[:, None]
-        if n < 20:  # too few errors for empirical tails: normal with their RMS
-            rms = np.sqrt(np.mean(errors**2, axis=0))
-            return norm.ppf(alpha)[:, None] * rms
-        level = np.clip(np.abs(2 * alpha - 1) * (n + 1) / n, 0, 1)
-        return sign * np.quantile(errors, level, axis=0)
+        trainer, _ = self._train(space, truncated, self._seed + _CALIBRATION_STREAM)
+        ys, Xs = self._arrays(series)
+        return rolling_errors(space, self._predictor(trainer), ys, Xs, n_cal)
 
     # --- test configurations ---------------------------------------------------------
     @classmethod
