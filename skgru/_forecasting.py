@@ -322,3 +322,41 @@ class ModelSpace:
             if x_context is not None:
                 x_context = np.concatenate([x_context, future_x], axis=1)[:, -window:]
         return np.concatenate(done, axis=1)[:, :n_steps]
+
+
+def temporal_split(ids, ends, horizon, validation_fraction, max_validation=None):
+    """Validation on the last windows of each series in time, training before them.
+
+    The last ``ceil(validation_fraction * n)`` of each series' ``n`` windows
+    validate; training keeps only the windows whose targets all end before the
+    first validation target, so no training window sees the validation period.
+
+    Parameters
+    ----------
+    ids, ends : ndarray of shape (n_windows,)
+        As from :meth:`ModelSpace.windows`.
+    horizon : int
+    validation_fraction : float
+    max_validation : int or None
+        Keep at most this many validation windows (evenly spaced).
+
+    Returns
+    -------
+    train, validation : ndarray of int
+        Window indices.
+    first_target : dict
+        ``{series: raw position of its first validation target}``.
+    """
+    train, validation, first_target = [], [], {}
+    for i in np.unique(ids):
+        rows = np.flatnonzero(ids == i)
+        rows = rows[np.argsort(ends[rows], kind="stable")]
+        n_val = int(np.ceil(validation_fraction * len(rows)))
+        validation.append(rows[len(rows) - n_val :])
+        train.append(rows[: max(len(rows) - n_val - horizon + 1, 0)])
+        first_target[int(i)] = int(ends[rows[len(rows) - n_val]] - horizon)
+    train, validation = np.concatenate(train), np.concatenate(validation)
+    if max_validation is not None and len(validation) > max_validation:
+        keep = np.linspace(0, len(validation) - 1, max_validation).round().astype(int)
+        validation = validation[np.unique(keep)]
+    return train, validation, first_target

@@ -262,6 +262,9 @@ class Trainer:
         n_iter_no_change=10,
         tol=1e-4,
         verbose=0,
+        validation_data=None,
+        samples_per_epoch=None,
+        lr_schedule="constant",
     ):
         """Train for up to ``epochs`` epochs, with MLPRegressor's stopping rules.
 
@@ -281,10 +284,25 @@ class Trainer:
             with the best weights. Otherwise the training loss is watched.
         verbose : int
             Print one line per epoch when positive.
+        validation_data : tuple or None
+            ``(inputs, target, weight)`` of a validation set chosen by the caller
+            (for example the last windows in time); with ``early_stopping`` it
+            replaces the random split.
+        samples_per_epoch : int or None
+            Samples drawn per epoch: a random subset of a larger set, shuffled
+            passes in a row over a smaller one, so the cost of an epoch does not
+            depend on the number of samples; None makes one pass over them.
+        lr_schedule : {"constant", "cosine"}
+            ``"cosine"`` anneals the learning rate from its value to zero over
+            the ``epochs`` of this call (one step per batch); the trainer then
+            counts as converged when the schedule ran to its end with the
+            training loss settled (see :meth:`_settled`).
         """
         n_samples = target.shape[0]
         train_index = None
-        if early_stopping:
+        if early_stopping and validation_data is not None:
+            val_inputs, val_target, val_weight = validation_data
+        elif early_stopping:
             n_val = int(np.ceil(validation_fraction * n_samples))
             if n_val < 1 or n_samples - n_val < 1:
                 raise ValueError(
@@ -305,11 +323,13 @@ class Trainer:
                     "random_state."
                 )
         n_train = target.shape[0]
-        batch_size = max(1, min(batch_size, n_train))
+        n_epoch = n_train if samples_per_epoch is None else samples_per_epoch
+        batch_size = max(1, min(batch_size, n_epoch))
+        steps_per_epoch = -(-n_epoch // batch_size)
+        total_steps, step = epochs * steps_per_epoch, 0
         # Equal weights (no sample_weight): the plain mean is the same loss with
         # a third of the per-batch operations.
         uniform = bool((weight == weight[0]).all() & (weight[0] > 0))
-        total_weight = n_train if uniform else weight.sum()
         elementwise_loss = LOSSES[self.loss]
         network, optimizer = self.network, self.optimizer
         # Weights at the start of the last two epochs: the end of an epoch is only
@@ -321,9 +341,19 @@ class Trainer:
             started = time.perf_counter()
             network.train()
             order = torch.randperm(n_train, generator=generator, device=target.device)
+            while len(order) < n_epoch:  # fewer samples: shuffled passes in a row
+                more = torch.randperm(n_train, generator=generator, device=order.device)
+                order = torch.cat([order, more])
+            if n_epoch < len(order):
+                order = order[:n_epoch]
             total = torch.zeros((), device=target.device)
-            for start in range(0, n_train, batch_size):
+            for start in range(0, n_epoch, batch_size):
                 index = order[start : start + batch_size]
+                if lr_schedule == "cosine":
+                    factor = 0.5 * (1 + np.cos(np.pi * step / total_steps))
+                    for group in optimizer.param_groups:
+                        group["lr"] = self.learning_rate * factor
+                    step += 1
                 prediction = network(*(x[index] for x in inputs), generator=generator)
                 if uniform:
                     loss = elementwise_loss(prediction, target[index]).mean()
@@ -343,7 +373,11 @@ class Trainer:
                     )
                 optimizer.step()
                 total += loss.detach() * weight_sum
-            epoch_loss = float(total / total_weight)
+            if uniform:
+                epoch_loss = float(total / n_epoch)
+            else:
+                seen = weight if n_epoch == n_train else weight[order]
+                epoch_loss = float(total / seen.sum())
             if not np.isfinite(epoch_loss):
                 self._diverged(checkpoints, epoch_loss)
                 break
@@ -366,9 +400,31 @@ class Trainer:
             if self.no_improvement_count > n_iter_no_change:
                 self.converged = True
                 break
+        else:
+            if lr_schedule == "cosine":
+                self.converged = self._settled(epochs, n_iter_no_change)
+        if lr_schedule != "constant":
+            for group in optimizer.param_groups:
+                group["lr"] = self.learning_rate
         if best_weights is not None:
             network.load_state_dict(best_weights)
         return self
+
+    def _settled(self, epochs, n_iter_no_change):
+        """Whether a completed cosine schedule left the training loss settled.
+
+        The learning rate ends at zero, so more epochs would not move the weights;
+        the fit still stopped short when it ran fewer epochs than the stop rule's
+        patience (``n_iter_no_change``), or when the loss fell by more than a
+        quarter over the last quarter of the schedule.
+        """
+        if epochs <= n_iter_no_change:
+            return False
+        q = max(1, epochs // 4)
+        curve = self.loss_curve[-(q + 1) :]
+        if len(curve) < q + 1 or not curve[0] > 0:
+            return False
+        return (curve[0] - curve[-1]) / curve[0] < 0.25
 
     def predict(self, inputs):
         """Network outputs for ``inputs`` (a tuple of tensors), in inference mode.

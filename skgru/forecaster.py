@@ -20,14 +20,14 @@ from sklearn.utils._param_validation import (
 )
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
-from skgru._forecasting import ModelSpace
+from skgru._forecasting import ModelSpace, temporal_split
 from skgru._intervals import (
     IntervalModel,
     holdout_length,
     in_sample_errors,
     rolling_errors,
 )
-from skgru._random import check_seed
+from skgru._random import check_seed, spawn_seeds
 from skgru._training import (
     FIT_PARAMETERS,
     TorchStatePickleMixin,
@@ -43,9 +43,10 @@ __all__ = ["GRUForecaster"]
 
 #: Longest window chosen by ``window_length=None``.
 AUTO_WINDOW_MAX = 24
-#: Seed offsets of the independent random streams of one fit.
-_CALIBRATION_STREAM = 7_919
-_TRAINING_STREAM = 1
+#: Fewest time points held out to calibrate the intervals (where the series allow).
+MIN_CALIBRATION_STEPS = 12
+#: Independent random streams of one fit (``spawn_seeds`` order).
+_STREAMS = ("weights", "training", "calibration weights", "calibration training")
 
 
 def _as_key(key):
@@ -88,6 +89,24 @@ class _Series:
 
     def __len__(self):
         return len(self.y)
+
+
+class _LazyCalibration:
+    """The interval model, computed at the first interval request and then kept.
+
+    Created empty by ``fit``, filled in place: asking for an interval does not
+    rebind any attribute of the forecaster.
+    """
+
+    def __init__(self, n_cal):
+        self.n_cal = n_cal
+        self.kind = None
+        self.model = None
+
+    def get(self, forecaster):
+        if self.model is None:
+            self.kind, self.model = forecaster._calibrate(self.n_cal)
+        return self
 
 
 class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
@@ -269,6 +288,8 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         "normalization": [StrOptions({"last", "mean", "standard"})],
         "detrend": ["boolean"],
         "differencing": [Interval(Integral, 0, 2, closed="both")],
+        "windows_per_epoch": [Interval(Integral, 1, None, closed="left"), None],
+        "lr_schedule": [StrOptions({"constant", "cosine"})],
     }
 
     def __init__(
@@ -283,8 +304,10 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         bidirectional=False,
         dropout=0.0,
         max_epochs=100,
+        windows_per_epoch=1024,
         batch_size=32,
         learning_rate=0.005,
+        lr_schedule="cosine",
         optimizer="adam",
         weight_decay=0.0,
         loss="squared_error",
@@ -307,8 +330,10 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.max_epochs = max_epochs
+        self.windows_per_epoch = windows_per_epoch
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
         self.optimizer = optimizer
         self.weight_decay = weight_decay
         self.loss = loss
@@ -343,9 +368,14 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         return self.trainer_.n_iter
 
     @property
+    def calibration_(self):
+        """``"out-of-sample"`` or ``"in-sample"``: the source of the interval errors."""
+        return self._calibration.get(self).kind
+
+    @property
     def interval_scale_(self):
         """Typical error per horizon step (rows) and column of ``y``."""
-        model = self._interval_model
+        model = self._calibration.get(self).model
         steps = np.arange(1, max(model.max_step, self.horizon_) + 1)
         return pd.DataFrame(
             model.step_scale(steps),
@@ -376,7 +406,9 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
-        self._seed = check_seed(self.random_state)
+        self._seeds = dict(
+            zip(_STREAMS, spawn_seeds(check_seed(self.random_state), 4), strict=True)
+        )
         self.device_ = resolve_device(self.device)
         self._y_columns = y.columns
         self._x_columns = None if X is None else X.columns
@@ -393,8 +425,12 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             requested = int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = self._sizes(lengths - d, requested)
         self._space_ = self._space(series)
-        self.trainer_, self.n_windows_ = self._train(
-            self._space_, series, self._seed, verbose=self.verbose
+        self.trainer_, self.n_windows_, self._validation_start = self._train(
+            self._space_,
+            series,
+            self._seeds["weights"],
+            self._seeds["training"],
+            verbose=self.verbose,
         )
         if not self.trainer_.converged:
             warnings.warn(
@@ -403,9 +439,10 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        self.calibration_, self._interval_model = self._calibrate(
-            series, max(self.horizon_, requested or 1)
-        )
+        # intervals are calibrated when first asked for (see _calibrate), on
+        # forecasts from enough origins to estimate tails even when fh=[1]
+        n_cal = max(self.horizon_, requested or 1, MIN_CALIBRATION_STEPS)
+        self._calibration = _LazyCalibration(n_cal)
         return self
 
     def _predict(self, fh, X):
@@ -447,7 +484,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         """
         index, steps, values, local = self._forecast_frame(fh, X)
         n_y = len(self._y_columns)
-        model = self._interval_model
+        model = self._calibration.get(self).model
         levels = model.quantile_offsets(alpha)  # (n_alpha, n_y)
         blocks = []
         for i, s in enumerate(steps):
@@ -491,8 +528,11 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             self._history[key] = self._history[key].extended(part)
         if update_params:
             series = list(self._history.values())
-            generator_seed = self._seed + _TRAINING_STREAM + self.trainer_.n_iter
-            self._train(self._space_, series, generator_seed, trainer=self.trainer_)
+            # a new independent stream for each continuation
+            seed = spawn_seeds(self._seeds["training"], self.trainer_.n_iter + 1)[-1]
+            _, _, self._validation_start = self._train(
+                self._space_, series, None, seed, trainer=self.trainer_
+            )
         return self
 
     # --- data handling -----------------------------------------------------------
@@ -528,6 +568,17 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             horizon = requested if requested is not None else window
             cap = max(1, min(shortest - window, (longest - window) // 2))
             horizon = max(1, min(horizon, cap))
+            if requested is not None and horizon < requested:
+                warnings.warn(
+                    f"GRUForecaster: the shortest series has {shortest + d} time "
+                    f"points, too few to train the horizon {requested} of fh with "
+                    f"window_length={window}; the network is trained for "
+                    f"horizon={horizon} steps and longer steps are forecast "
+                    "recursively. Pass longer series, a lower window_length or "
+                    "set horizon explicitly.",
+                    UserWarning,
+                    stacklevel=4,
+                )
         minimum = window + horizon + d
         if shortest + d < minimum:
             raise ValueError(
@@ -570,15 +621,45 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         return predict
 
     # --- training ---------------------------------------------------------------
-    def _train(self, space, series, seed, trainer=None, verbose=0):
-        """Train a fresh network on ``series`` (or continue ``trainer``)."""
-        past, extra, target, _, _ = space.windows(*self._arrays(series))
+    def _train(self, space, series, weight_seed, seed, trainer=None, verbose=0):
+        """Train a fresh network on ``series`` (or continue ``trainer``).
+
+        ``weight_seed`` draws the initial weights, ``seed`` the batch order and
+        dropout. Returns the trainer, the number of windows, and (with
+        ``early_stopping``) the first validation target of each series.
+        """
+        past, extra, target, ids, ends = space.windows(*self._arrays(series))
         device = self.device_
+        n_windows, validation_data, first_target = len(target), None, None
+        arrays = [past, target] if extra is None else [past, target, extra]
+        if self.early_stopping:
+            train, val, first_target = temporal_split(
+                ids,
+                ends,
+                self.horizon_,
+                self.validation_fraction,
+                self.windows_per_epoch,
+            )
+            if len(train) == 0:
+                raise ValueError(
+                    "early_stopping with validation_fraction="
+                    f"{self.validation_fraction}"
+                    " leaves no training window before the validation period; "
+                    "pass longer series or lower validation_fraction."
+                )
+            val_in = [to_tensor(a[val], device) for a in arrays]
+            validation_data = (
+                (val_in[0], *val_in[2:]),
+                val_in[1],
+                to_tensor(np.ones(len(val)), device),
+            )
+            past, target, *rest = [a[train] for a in arrays]
+            extra = rest[0] if rest else None
         n_x = 0 if self._x_columns is None else len(self._x_columns)
         if trainer is None:
             trainer = new_trainer(
                 self,
-                make_generator(seed, device),
+                make_generator(weight_seed, device),
                 device,
                 n_features=past.shape[2],
                 n_outputs=target.shape[1],
@@ -592,12 +673,15 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             to_tensor(target, device),
             to_tensor(np.ones(len(target)), device),
             epochs=self.max_epochs,
-            generator=make_generator(seed + _TRAINING_STREAM, device),
+            generator=make_generator(seed, device),
             verbose=verbose,
+            validation_data=validation_data,
+            samples_per_epoch=self.windows_per_epoch,
+            lr_schedule=self.lr_schedule,
             **options(self, FIT_PARAMETERS),
         )
         trainer.network.eval()
-        return trainer, len(target)
+        return trainer, n_windows, first_target
 
     # --- forecasting -------------------------------------------------------------
     def _forecast_frame(self, fh, X):
@@ -624,7 +708,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         n_blocks = -(-n_steps // self.horizon_)
         if xs is not None:
             for i, (key, s) in enumerate(zip(self._keys, series, strict=True)):
-                x_futures.append(self._future_x(i, key, s, xs, n_steps, n_blocks))
+                x_futures.append(self._future_x(i, key, s, xs, fh, n_steps, n_blocks))
         ids = np.arange(len(series))
         origins = np.array([len(s) for s in series])
         ys, Xs = self._arrays(series)
@@ -648,7 +732,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             cutoff = pd.DatetimeIndex(cutoff, freq=self.cutoff.freq)
         return cutoff
 
-    def _future_x(self, i, key, s, xs, n_steps, n_blocks):
+    def _future_x(self, i, key, s, xs, fh, n_steps, n_blocks):
         """Standardized future X of one series, padded to whole horizon blocks."""
         if key not in xs:
             raise ValueError(f"X passed to predict has no rows for series {key}.")
@@ -657,11 +741,13 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             np.arange(1, n_steps + 1), is_relative=True, freq=self.cutoff
         ).to_absolute_index(cutoff)
         future = xs[key].reindex(times)[self._x_columns]
-        if future.isna().to_numpy().all(axis=0).any():
+        wanted = fh.to_absolute_index(cutoff)
+        missing = future.loc[wanted].isna().to_numpy().any(axis=1)
+        if missing.any():
             raise ValueError(
-                "X passed to predict must hold the exogenous values of the time "
-                f"points from the cutoff to the end of fh ({n_steps} steps); series "
-                f"{key} has none of {list(times)} for some column."
+                "X passed to predict must hold the exogenous values of every time "
+                f"point of fh; series {key} misses them at "
+                f"{list(wanted[missing])[:10]}."
             )
         # sktime may pass X at the fh points only: steps in between take the
         # nearest known value (the network needs every step up to the horizon).
@@ -686,7 +772,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         )
 
     # --- intervals -----------------------------------------------------------------
-    def _calibrate(self, series, n_cal):
+    def _calibrate(self, n_cal):
         """The interval model, from out-of-sample errors of a held-out refit.
 
         A second network is trained on every series without its last ``n_cal``
@@ -694,6 +780,16 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         those points from every origin within them, and the errors (in units of
         each context's recent volatility) calibrate the intervals.
         """
+        series = [self._history[key] for key in self._keys]
+        if self._validation_start is not None:
+            # early stopping held out the last windows in time: the final network
+            # never trained on them, so its own errors there are out-of-sample
+            ys, Xs = self._arrays(series)
+            first = [self._validation_start.get(i, len(y)) for i, y in enumerate(ys)]
+            predict = self._predictor(self.trainer_)
+            residuals = rolling_errors(self._space_, predict, ys, Xs, n_cal, first)
+            if residuals is not None:
+                return "validation", IntervalModel.fit(residuals)
         n_cal = holdout_length(
             [len(s) for s in series],
             n_cal,
@@ -731,7 +827,12 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         space = self._space(
             [t if len(t) else s.head(1) for t, s in zip(truncated, series, strict=True)]
         )
-        trainer, _ = self._train(space, truncated, self._seed + _CALIBRATION_STREAM)
+        trainer, _, _ = self._train(
+            space,
+            truncated,
+            self._seeds["calibration weights"],
+            self._seeds["calibration training"],
+        )
         ys, Xs = self._arrays(series)
         return rolling_errors(space, self._predictor(trainer), ys, Xs, n_cal)
 
@@ -755,6 +856,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 "window_length": 3,
                 "hidden_size": 4,
                 "max_epochs": 2,
+                "windows_per_epoch": 16,
                 "batch_size": 16,
                 "random_state": 0,
             },
@@ -765,6 +867,8 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 "differencing": 1,
                 "hidden_size": 4,
                 "max_epochs": 3,
+                "windows_per_epoch": 16,
+                "lr_schedule": "constant",
                 "learning_rate": 0.01,
                 "early_stopping": True,
                 "validation_fraction": 0.25,
