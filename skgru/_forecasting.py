@@ -8,13 +8,24 @@ inputs and targets; :meth:`ModelSpace.roll_out` runs any ``predict`` callable
 forward, feeding forecasts back as context beyond the trained horizon.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from skgru._sequences import sliding_windows, weighted_standardization
 
-__all__ = ["SeriesScaling", "ModelSpace", "difference", "integrate"]
+__all__ = [
+    "SeriesScaling",
+    "ModelSpace",
+    "difference",
+    "integrate",
+    "temporal_split",
+    "window_and_horizon",
+]
+
+#: Longest window chosen by ``window_length=None``.
+AUTO_WINDOW_MAX = 24
 
 #: Normalizations of a window (see :meth:`ModelSpace.normalize`).
 NORMALIZATIONS = ("mean", "last", "standard")
@@ -360,3 +371,53 @@ def temporal_split(ids, ends, horizon, validation_fraction, max_validation=None)
         keep = np.linspace(0, len(validation) - 1, max_validation).round().astype(int)
         validation = validation[np.unique(keep)]
     return train, validation, first_target
+
+
+def window_and_horizon(
+    lengths, *, window_length=None, horizon=None, requested=None, differencing=0
+):
+    """Window length and trained horizon for series of these (raw) lengths.
+
+    ``window_length=None`` chooses ``min(24, shortest // 4)`` (at least 1);
+    ``horizon=None`` takes ``requested`` (the largest step of ``fh``, else the
+    window), capped so the shortest series gives a window and the longest at
+    least as many windows as steps; a capped horizon is a ``UserWarning``.
+
+    Raises
+    ------
+    ValueError
+        If the shortest series is too short for the window and the horizon.
+    """
+    d = differencing
+    model_lengths = np.asarray(lengths) - d
+    shortest, longest = int(model_lengths.min()), int(model_lengths.max())
+    window = window_length
+    if window is None:
+        window = max(1, min(AUTO_WINDOW_MAX, shortest // 4))
+        if horizon is not None:
+            window = max(1, min(window, shortest - horizon))
+    if horizon is None:
+        horizon = requested if requested is not None else window
+        cap = max(1, min(shortest - window, (longest - window) // 2))
+        horizon = max(1, min(horizon, cap))
+        if requested is not None and horizon < requested:
+            warnings.warn(
+                f"GRUForecaster: the shortest series has {shortest + d} time "
+                f"points, too few to train the horizon {requested} of fh with "
+                f"window_length={window}; the network is trained for "
+                f"horizon={horizon} steps and longer steps are forecast "
+                "recursively. Pass longer series, a lower window_length or set "
+                "horizon explicitly.",
+                UserWarning,
+                stacklevel=5,
+            )
+    minimum = window + horizon + d
+    if shortest + d < minimum:
+        raise ValueError(
+            f"y has a series of {shortest + d} time points, too short for "
+            f"window_length={window} and a trained horizon of {horizon}"
+            + (f" with differencing={d}" if d else "")
+            + f": every series needs at least {minimum} time points. Pass a "
+            "longer series or lower window_length (or horizon)."
+        )
+    return int(window), int(horizon)

@@ -7,12 +7,19 @@ intervals are symmetric about the point forecast. It knows no estimator, sklearn
 sktime or torch: the network enters as a ``predict`` callable.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import norm
 
-__all__ = ["IntervalModel", "holdout_length", "rolling_errors", "in_sample_errors"]
+__all__ = [
+    "IntervalModel",
+    "calibrate",
+    "holdout_length",
+    "rolling_errors",
+    "in_sample_errors",
+]
 
 
 def holdout_length(lengths, n_cal, *, window_length, horizon, differencing, n_windows):
@@ -179,3 +186,74 @@ class IntervalModel:
             return norm.ppf(alpha)[:, None] * rms
         level = np.clip(np.abs(2 * alpha - 1) * (n + 1) / n, 0, 1)
         return sign * np.quantile(errors, level, axis=0)
+
+
+def calibrate(
+    space, predict, ys, Xs, n_cal, *, refit, n_windows, validation_start=None
+):
+    """The interval model from the best out-of-sample errors the data allow.
+
+    Parameters
+    ----------
+    space, predict : ModelSpace, callable
+        The final network's model space and network.
+    ys, Xs : list of ndarray
+        The series (``Xs`` None without exogenous data).
+    n_cal : int
+        Steps to forecast from each calibration origin (and the held-out length).
+    refit : callable
+        ``refit(ys, Xs, scale_ys, scale_Xs)`` -> ``(space, predict)``: a second
+        network trained on the shortened series, its scaling fitted on
+        ``scale_ys`` (the shortened series, one point where nothing is left).
+    n_windows : int
+        Training windows of the final network (the calibration fit keeps a third).
+    validation_start : dict or None
+        ``{series: first validation target}`` when the final network never
+        trained on its validation period: its own errors there are used.
+
+    Returns
+    -------
+    kind : {"validation", "out-of-sample", "in-sample"}
+    model : IntervalModel
+    """
+    if validation_start is not None:
+        first = [validation_start.get(i, len(y)) for i, y in enumerate(ys)]
+        residuals = rolling_errors(space, predict, ys, Xs, n_cal, first)
+        if residuals is not None:
+            return "validation", IntervalModel.fit(residuals)
+    window, d, horizon = space.window_length, space.differencing, space.horizon
+    n_cal = holdout_length(
+        [len(y) for y in ys],
+        n_cal,
+        window_length=window,
+        horizon=horizon,
+        differencing=d,
+        n_windows=n_windows,
+    )
+    residuals = None
+    cut = [max(len(y) - n_cal, 0) for y in ys]
+    if n_cal >= 1 and any(c - d >= window + horizon for c in cut):
+        short_ys = [y[:c] for y, c in zip(ys, cut, strict=True)]
+        short_Xs = None if Xs is None else [X[:c] for X, c in zip(Xs, cut, strict=True)]
+        # the calibration fit sees nothing of the held-out points, not even
+        # through the scaling statistics (drift, scale)
+        keep = [max(c, 1) for c in cut]
+        scale_ys = [y[:k] for y, k in zip(ys, keep, strict=True)]
+        scale_Xs = (
+            None if Xs is None else [X[:k] for X, k in zip(Xs, keep, strict=True)]
+        )
+        cal_space, cal_predict = refit(short_ys, short_Xs, scale_ys, scale_Xs)
+        residuals = rolling_errors(cal_space, cal_predict, ys, Xs, n_cal)
+    if residuals is not None:
+        return "out-of-sample", IntervalModel.fit(residuals)
+    past, extra, target, ids, _ = space.windows(ys, Xs)
+    n_y = ys[0].shape[1]
+    residuals = in_sample_errors(space, past, target, predict(past, extra), ids, n_y)
+    warnings.warn(
+        "GRUForecaster: the series are too short to hold out a calibration "
+        "period, so the prediction intervals use in-sample errors and are "
+        "likely too narrow.",
+        UserWarning,
+        stacklevel=5,
+    )
+    return "in-sample", IntervalModel.fit(residuals)

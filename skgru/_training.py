@@ -23,6 +23,7 @@ __all__ = [
     "LOSSES",
     "Trainer",
     "build_network",
+    "fit_arrays",
     "new_trainer",
     "options",
     "TorchStatePickleMixin",
@@ -527,6 +528,40 @@ class Trainer:
         if early_stopping:
             line += f", validation score = {self.validation_scores[-1]:.6f}"
         print(f"{line} ({time.perf_counter() - started:.2f} s)", flush=True)
+
+
+def fit_arrays(trainer, inputs, target, *, train=None, validation=None, **options):
+    """Fit ``trainer`` on numpy arrays, optionally on a split the caller chose.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    inputs : tuple of ndarray
+        Network inputs, each of shape (n_samples, ...).
+    target : ndarray of shape (n_samples, n_outputs)
+    train, validation : ndarray of int or None
+        Sample indices of the training and validation sets (for example a
+        temporal split); None trains on every sample.
+    **options
+        Passed to :meth:`Trainer.fit` (``epochs``, ``batch_size``, ...).
+    """
+    device = trainer.device
+    validation_data = None
+    if validation is not None:
+        validation_data = (
+            tuple(to_tensor(x[validation], device) for x in inputs),
+            to_tensor(target[validation], device),
+            to_tensor(np.ones(len(validation)), device),
+        )
+    if train is not None:
+        inputs, target = tuple(x[train] for x in inputs), target[train]
+    return trainer.fit(
+        tuple(to_tensor(x, device) for x in inputs),
+        to_tensor(target, device),
+        to_tensor(np.ones(len(target)), device),
+        validation_data=validation_data,
+        **options,
+    )
 
 
 class TorchStatePickleMixin:

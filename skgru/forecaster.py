@@ -20,17 +20,14 @@ from sklearn.utils._param_validation import (
 )
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
-from skgru._forecasting import ModelSpace, temporal_split
-from skgru._intervals import (
-    IntervalModel,
-    holdout_length,
-    in_sample_errors,
-    rolling_errors,
-)
+from skgru._forecasting import ModelSpace, temporal_split, window_and_horizon
+from skgru._intervals import calibrate
+from skgru._panel import join_series, split_series
 from skgru._random import check_seed, spawn_seeds
 from skgru._training import (
     FIT_PARAMETERS,
     TorchStatePickleMixin,
+    fit_arrays,
     make_generator,
     new_trainer,
     options,
@@ -41,54 +38,10 @@ from skgru.regressor import GRU_PARAMETER_CONSTRAINTS
 
 __all__ = ["GRUForecaster"]
 
-#: Longest window chosen by ``window_length=None``.
-AUTO_WINDOW_MAX = 24
 #: Fewest time points held out to calibrate the intervals (where the series allow).
 MIN_CALIBRATION_STEPS = 12
 #: Independent random streams of one fit (``spawn_seeds`` order).
 _STREAMS = ("weights", "training", "calibration weights", "calibration training")
-
-
-def _as_key(key):
-    return key if isinstance(key, tuple) else (key,)
-
-
-def _split_series(data):
-    """``{key: frame with a plain time index}``, in order of first appearance."""
-    if not isinstance(data.index, pd.MultiIndex):
-        return {(): data}
-    levels = list(range(data.index.nlevels - 1))
-    return {
-        _as_key(key): frame.droplevel(levels)
-        for key, frame in data.groupby(level=levels, sort=False)
-    }
-
-
-class _Series:
-    """Raw values of one series in model order, with its time index."""
-
-    def __init__(self, index, y, X=None):
-        self.index = index
-        self.y = np.asarray(y, dtype=np.float64).reshape(len(index), -1)
-        self.X = None if X is None else np.asarray(X, dtype=np.float64)
-
-    def head(self, n):
-        """The first ``n`` time points."""
-        return _Series(
-            self.index[:n], self.y[:n], None if self.X is None else self.X[:n]
-        )
-
-    def extended(self, new):
-        """This series with the time points of ``new`` added (``new`` wins ties)."""
-        keep = ~self.index.isin(new.index)
-        index = self.index[keep].append(new.index)
-        order = np.argsort(index, kind="stable")
-        y = np.concatenate([self.y[keep], new.y])[order]
-        X = None if self.X is None else np.concatenate([self.X[keep], new.X])[order]
-        return _Series(index[order], y, X)
-
-    def __len__(self):
-        return len(self.y)
 
 
 class _LazyCalibration:
@@ -125,15 +78,21 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
     by the series' typical one-step change, so a network trained on one part of
     a trending series applies to the next.
 
-    Prediction intervals come from out-of-sample errors (split conformal): a
-    second network is trained on each series without its last points (at least
-    the horizon) and forecasts those points from every origin within them. The
-    errors, in units of the series' recent volatility, give a per-step scale
-    (a power law in the step, so steps beyond the held-out period extrapolate)
-    and the quantiles of the standardized absolute errors; intervals are
-    symmetric about the point forecast. On short series the second network has
-    less data than the final one, so the intervals lean wide. ``update`` keeps
-    the calibration.
+    Prediction intervals come from out-of-sample errors (split conformal),
+    computed at the first interval or quantile request and then kept (also by
+    ``update``): with ``early_stopping`` from the final network's own forecasts
+    over its validation period (the last windows in time, which it never trained
+    on); otherwise a second network is trained on each series without its last
+    points (at least the horizon, at least 12) and forecasts them from every
+    origin within them. The errors, in units of the series' recent volatility,
+    give a per-step scale (a power law in the step) and the quantiles of the
+    standardized absolute errors; intervals are symmetric about the point
+    forecast.
+
+    Training cost is bounded: every epoch draws ``windows_per_epoch`` windows
+    (shuffled passes over a short series, a random subset of a long one), so a
+    default fit takes ``max_epochs * windows_per_epoch / batch_size`` gradient
+    steps whatever the length of the series.
 
     Parameters
     ----------
@@ -172,11 +131,20 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
     max_epochs : int, default=100
-        Maximum number of passes over the training windows.
+        Number of epochs; with the cosine schedule the learning rate decays to
+        zero over them.
+    windows_per_epoch : int or None, default=256
+        Windows drawn per epoch (with ``batch_size=32``, 8 gradient steps), so
+        the cost of a fit does not grow with the length of the series. None makes
+        one pass over all windows per epoch (the cost then grows with the data).
     batch_size : int, default=32
         Windows per gradient step (capped at the number of windows).
     learning_rate : float, default=0.005
-        Step size of the optimizer.
+        Step size of the optimizer (its peak with the cosine schedule).
+    lr_schedule : {"cosine", "constant"}, default="cosine"
+        ``"cosine"`` anneals the learning rate to zero over ``max_epochs`` (one
+        step per batch); a fit that runs its schedule to the end with a settled
+        training loss counts as converged. ``"constant"`` keeps it fixed.
     optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` uses momentum 0.9.
     weight_decay : float, default=0.0
@@ -186,9 +154,10 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
     clip_grad_norm : float or None, default=1.0
         Clip the global gradient norm to this value; None does not clip.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the windows (drawn at random), stop
-        when their R^2 has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and keep the best weights.
+        Validate on the last windows of each series in time (no training window
+        reaches into that period), stop when their R^2 has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs, and keep the best weights. The
+        intervals then come from the same network, without a second fit.
     validation_fraction : float, default=0.1
         Share of the windows held out when ``early_stopping`` is True.
     n_iter_no_change : int, default=10
@@ -224,9 +193,10 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
     n_iter_ : int
         Number of epochs run (including those of updates).
     calibration_ : str
-        ``"out-of-sample"`` when the intervals come from a held-out calibration
-        fit, ``"in-sample"`` when the series were too short for one (the
-        intervals are then likely too narrow).
+        Where the interval errors come from: ``"validation"`` (the network's
+        validation period, with ``early_stopping``), ``"out-of-sample"`` (a
+        held-out calibration fit) or ``"in-sample"`` (series too short for either;
+        the intervals are then likely too narrow). Computed at first access.
     interval_scale_ : pandas.DataFrame
         Typical error per horizon step (rows) and column of ``y``, in units of
         the series' recent volatility (root mean square one-step change over the
@@ -304,7 +274,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         bidirectional=False,
         dropout=0.0,
         max_epochs=100,
-        windows_per_epoch=1024,
+        windows_per_epoch=256,
         batch_size=32,
         learning_rate=0.005,
         lr_schedule="cosine",
@@ -415,19 +385,22 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         self._multiindex_names = (
             list(y.index.names) if isinstance(y.index, pd.MultiIndex) else None
         )
-        self._history = self._join(_split_series(y), X)
-        series = list(self._history.values())
+        self._history = join_series(split_series(y), X)
         self._keys = list(self._history)
-        lengths = np.array([len(s) for s in series])
-        d = self.differencing
-        requested = None
-        if fh is not None:
-            requested = int(np.max(fh.to_relative(self.cutoff)))
-        self.window_length_, self.horizon_ = self._sizes(lengths - d, requested)
-        self._space_ = self._space(series)
+        ys, Xs = self._arrays(self._history.values())
+        requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
+        self.window_length_, self.horizon_ = window_and_horizon(
+            [len(y) for y in ys],
+            window_length=self.window_length,
+            horizon=self.horizon,
+            requested=requested,
+            differencing=self.differencing,
+        )
+        self._space_ = self._space(ys, Xs)
         self.trainer_, self.n_windows_, self._validation_start = self._train(
             self._space_,
-            series,
+            ys,
+            Xs,
             self._seeds["weights"],
             self._seeds["training"],
             verbose=self.verbose,
@@ -517,7 +490,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         """
         if (X is None) != (self._x_columns is None):
             raise ValueError(self._x_mismatch_message("update", X is None))
-        new = self._join(_split_series(y), X)
+        new = join_series(split_series(y), X)
         unknown = [key for key in new if key not in self._history]
         if unknown:
             raise ValueError(
@@ -527,74 +500,20 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         for key, part in new.items():
             self._history[key] = self._history[key].extended(part)
         if update_params:
-            series = list(self._history.values())
+            ys, Xs = self._arrays(self._history.values())
             # a new independent stream for each continuation
             seed = spawn_seeds(self._seeds["training"], self.trainer_.n_iter + 1)[-1]
             _, _, self._validation_start = self._train(
-                self._space_, series, None, seed, trainer=self.trainer_
+                self._space_, ys, Xs, None, seed, trainer=self.trainer_
             )
         return self
 
     # --- data handling -----------------------------------------------------------
-    def _join(self, ys, X):
-        """Pair each series of ``y`` with its rows of ``X``."""
-        xs = None if X is None else _split_series(X)
-        joined = {}
-        for key, frame in ys.items():
-            x_frame = None
-            if xs is not None:
-                if key not in xs:
-                    raise ValueError(f"X has no rows for the series {key} of y.")
-                x_frame = xs[key].reindex(frame.index)
-                if x_frame.isna().to_numpy().any():
-                    raise ValueError(
-                        "X must have a value at every time point of y; series "
-                        f"{key} has missing or NaN values in X."
-                    )
-            joined[key] = _Series(frame.index, frame, x_frame)
-        return joined
-
-    def _sizes(self, model_lengths, requested):
-        """Window length and trained horizon for series of these lengths."""
-        shortest, longest = int(model_lengths.min()), int(model_lengths.max())
-        d = self.differencing
-        window = self.window_length
-        if window is None:
-            window = max(1, min(AUTO_WINDOW_MAX, shortest // 4))
-            if self.horizon is not None:
-                window = max(1, min(window, shortest - self.horizon))
-        horizon = self.horizon
-        if horizon is None:
-            horizon = requested if requested is not None else window
-            cap = max(1, min(shortest - window, (longest - window) // 2))
-            horizon = max(1, min(horizon, cap))
-            if requested is not None and horizon < requested:
-                warnings.warn(
-                    f"GRUForecaster: the shortest series has {shortest + d} time "
-                    f"points, too few to train the horizon {requested} of fh with "
-                    f"window_length={window}; the network is trained for "
-                    f"horizon={horizon} steps and longer steps are forecast "
-                    "recursively. Pass longer series, a lower window_length or "
-                    "set horizon explicitly.",
-                    UserWarning,
-                    stacklevel=4,
-                )
-        minimum = window + horizon + d
-        if shortest + d < minimum:
-            raise ValueError(
-                f"y has a series of {shortest + d} time points, too short for "
-                f"window_length={window} and a trained horizon of {horizon}"
-                + (f" with differencing={d}" if d else "")
-                + f": every series needs at least {minimum} time points. Pass a "
-                "longer series or lower window_length (or horizon)."
-            )
-        return int(window), int(horizon)
-
-    def _space(self, series):
-        """The model space (window geometry, per-series scaling) of ``series``."""
+    def _space(self, ys, Xs):
+        """The model space (window geometry, per-series scaling) of the series."""
         return ModelSpace.fit(
-            [s.y for s in series],
-            None if self._x_columns is None else [s.X for s in series],
+            ys,
+            Xs,
             detrend=bool(self.detrend),
             window_length=self.window_length_,
             horizon=self.horizon_,
@@ -621,17 +540,15 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         return predict
 
     # --- training ---------------------------------------------------------------
-    def _train(self, space, series, weight_seed, seed, trainer=None, verbose=0):
-        """Train a fresh network on ``series`` (or continue ``trainer``).
+    def _train(self, space, ys, Xs, weight_seed, seed, trainer=None, verbose=0):
+        """Train a fresh network on the series (or continue ``trainer``).
 
         ``weight_seed`` draws the initial weights, ``seed`` the batch order and
         dropout. Returns the trainer, the number of windows, and (with
         ``early_stopping``) the first validation target of each series.
         """
-        past, extra, target, ids, ends = space.windows(*self._arrays(series))
-        device = self.device_
-        n_windows, validation_data, first_target = len(target), None, None
-        arrays = [past, target] if extra is None else [past, target, extra]
+        past, extra, target, ids, ends = space.windows(ys, Xs)
+        train = val = first_target = None
         if self.early_stopping:
             train, val, first_target = temporal_split(
                 ids,
@@ -642,46 +559,34 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             )
             if len(train) == 0:
                 raise ValueError(
-                    "early_stopping with validation_fraction="
-                    f"{self.validation_fraction}"
-                    " leaves no training window before the validation period; "
-                    "pass longer series or lower validation_fraction."
+                    "early_stopping leaves no window before the validation period "
+                    f"to train on (validation_fraction={self.validation_fraction})."
                 )
-            val_in = [to_tensor(a[val], device) for a in arrays]
-            validation_data = (
-                (val_in[0], *val_in[2:]),
-                val_in[1],
-                to_tensor(np.ones(len(val)), device),
-            )
-            past, target, *rest = [a[train] for a in arrays]
-            extra = rest[0] if rest else None
-        n_x = 0 if self._x_columns is None else len(self._x_columns)
         if trainer is None:
+            n_x = 0 if Xs is None else Xs[0].shape[1]
             trainer = new_trainer(
                 self,
-                make_generator(weight_seed, device),
-                device,
+                make_generator(weight_seed, self.device_),
+                self.device_,
                 n_features=past.shape[2],
                 n_outputs=target.shape[1],
                 n_extra=self.horizon_ * n_x,
             )
-        inputs = (to_tensor(past, device),)
-        if extra is not None:
-            inputs += (to_tensor(extra, device),)
-        trainer.fit(
-            inputs,
-            to_tensor(target, device),
-            to_tensor(np.ones(len(target)), device),
+        fit_arrays(
+            trainer,
+            (past,) if extra is None else (past, extra),
+            target,
+            train=train,
+            validation=val,
             epochs=self.max_epochs,
-            generator=make_generator(seed, device),
+            generator=make_generator(seed, self.device_),
             verbose=verbose,
-            validation_data=validation_data,
             samples_per_epoch=self.windows_per_epoch,
             lr_schedule=self.lr_schedule,
             **options(self, FIT_PARAMETERS),
         )
         trainer.network.eval()
-        return trainer, n_windows, first_target
+        return trainer, len(target), first_target
 
     # --- forecasting -------------------------------------------------------------
     def _forecast_frame(self, fh, X):
@@ -691,7 +596,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         """
         if (X is None) != (self._x_columns is None):
             raise ValueError(self._x_mismatch_message("predict", X is None))
-        xs = None if X is None else _split_series(X)
+        xs = None if X is None else split_series(X)
         series = [self._history[key] for key in self._keys]
         index_parts, steps, x_futures = [], [], []
         for key, s in zip(self._keys, series, strict=True):
@@ -773,68 +678,25 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
 
     # --- intervals -----------------------------------------------------------------
     def _calibrate(self, n_cal):
-        """The interval model, from out-of-sample errors of a held-out refit.
+        """Where the interval errors come from, and the interval model."""
+        ys, Xs = self._arrays([self._history[key] for key in self._keys])
+        seeds = self._seeds["calibration weights"], self._seeds["calibration training"]
 
-        A second network is trained on every series without its last ``n_cal``
-        points (its scaling fitted on the shortened series too); it then forecasts
-        those points from every origin within them, and the errors (in units of
-        each context's recent volatility) calibrate the intervals.
-        """
-        series = [self._history[key] for key in self._keys]
-        if self._validation_start is not None:
-            # early stopping held out the last windows in time: the final network
-            # never trained on them, so its own errors there are out-of-sample
-            ys, Xs = self._arrays(series)
-            first = [self._validation_start.get(i, len(y)) for i, y in enumerate(ys)]
-            predict = self._predictor(self.trainer_)
-            residuals = rolling_errors(self._space_, predict, ys, Xs, n_cal, first)
-            if residuals is not None:
-                return "validation", IntervalModel.fit(residuals)
-        n_cal = holdout_length(
-            [len(s) for s in series],
+        def refit(short_ys, short_Xs, scale_ys, scale_Xs):
+            space = self._space(scale_ys, scale_Xs)
+            trainer, _, _ = self._train(space, short_ys, short_Xs, *seeds)
+            return space, self._predictor(trainer)
+
+        return calibrate(
+            self._space_,
+            self._predictor(self.trainer_),
+            ys,
+            Xs,
             n_cal,
-            window_length=self.window_length_,
-            horizon=self.horizon_,
-            differencing=self.differencing,
+            refit=refit,
             n_windows=self.n_windows_,
+            validation_start=self._validation_start,
         )
-        residuals = self._holdout_residuals(series, n_cal) if n_cal >= 1 else None
-        if residuals is None:
-            calibration = "in-sample"
-            past, extra, target, ids, _ = self._space_.windows(*self._arrays(series))
-            output = self._predictor(self.trainer_)(past, extra)
-            residuals = in_sample_errors(
-                self._space_, past, target, output, ids, len(self._y_columns)
-            )
-            warnings.warn(
-                "GRUForecaster: the series are too short to hold out a calibration "
-                "period, so the prediction intervals use in-sample errors and are "
-                "likely too narrow.",
-                UserWarning,
-                stacklevel=3,
-            )
-        else:
-            calibration = "out-of-sample"
-        return calibration, IntervalModel.fit(residuals)
-
-    def _holdout_residuals(self, series, n_cal):
-        window, d = self.window_length_, self.differencing
-        truncated = [s.head(max(len(s) - n_cal, 0)) for s in series]
-        if not any(len(t) - d >= window + self.horizon_ for t in truncated):
-            return None
-        # the calibration fit sees nothing of the held-out points, not even
-        # through the scaling statistics (drift, scale)
-        space = self._space(
-            [t if len(t) else s.head(1) for t, s in zip(truncated, series, strict=True)]
-        )
-        trainer, _, _ = self._train(
-            space,
-            truncated,
-            self._seeds["calibration weights"],
-            self._seeds["calibration training"],
-        )
-        ys, Xs = self._arrays(series)
-        return rolling_errors(space, self._predictor(trainer), ys, Xs, n_cal)
 
     # --- test configurations ---------------------------------------------------------
     @classmethod
