@@ -1,10 +1,10 @@
-"""GRUForecaster: sktime tags and windowing around the shared GRU training engine.
+"""GRUForecaster: the sktime contract around the numpy engines and the training loop.
 
-Data flow: ``y, X -> per-series model space (differencing, scaling) -> sliding
-windows (skgru._sequences) -> tensors -> Trainer (skgru._training) -> GRUNetwork``.
-Forecasts run the same path backwards: the network's direct multi-step output is
-de-normalized, integrated (when differencing) and, beyond the trained horizon, fed
-back as context (recursive roll-out).
+Data flow: ``y, X -> skgru._panel (per-series arrays) -> skgru._forecasting
+(model space, windows) -> skgru._training (tensors, Trainer) -> GRUNetwork``.
+Forecasts run back through ``ModelSpace.roll_out`` (de-normalize, integrate, feed
+back beyond the trained horizon); intervals come from ``skgru._intervals``, fed by
+out-of-sample errors, computed at the first interval request.
 """
 
 import warnings
@@ -339,7 +339,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
 
     @property
     def calibration_(self):
-        """``"out-of-sample"`` or ``"in-sample"``: the source of the interval errors."""
+        """Source of the interval errors (computed at first access)."""
         return self._calibration.get(self).kind
 
     @property
