@@ -295,9 +295,9 @@ class Trainer:
             depend on the number of samples; None makes one pass over them.
         lr_schedule : {"constant", "cosine"}
             ``"cosine"`` anneals the learning rate from its value to zero over
-            the ``epochs`` of this call (one step per batch); the trainer then
-            counts as converged when the schedule ran to its end with the
-            training loss settled (see :meth:`_settled`).
+            the ``epochs`` of this call (one step per batch) and runs to its end
+            unless ``early_stopping`` stops it; the trainer then counts as
+            converged when the training loss settled (see :meth:`_settled`).
         """
         n_samples = target.shape[0]
         train_index = None
@@ -398,7 +398,10 @@ class Trainer:
             self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
             if verbose > 0:
                 self._report(started, early_stopping)
-            if self.no_improvement_count > n_iter_no_change:
+            # a cosine schedule is the budget: sampled training losses are too
+            # noisy to stop on, only a validation score stops it early
+            scheduled = lr_schedule == "cosine" and not early_stopping
+            if self.no_improvement_count > n_iter_no_change and not scheduled:
                 self.converged = True
                 break
         else:
