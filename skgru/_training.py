@@ -23,6 +23,7 @@ __all__ = [
     "LOSSES",
     "Trainer",
     "build_network",
+    "fit_arrays",
     "new_trainer",
     "options",
     "TorchStatePickleMixin",
@@ -262,6 +263,9 @@ class Trainer:
         n_iter_no_change=10,
         tol=1e-4,
         verbose=0,
+        validation_data=None,
+        samples_per_epoch=None,
+        lr_schedule="constant",
     ):
         """Train for up to ``epochs`` epochs, with MLPRegressor's stopping rules.
 
@@ -281,10 +285,25 @@ class Trainer:
             with the best weights. Otherwise the training loss is watched.
         verbose : int
             Print one line per epoch when positive.
+        validation_data : tuple or None
+            ``(inputs, target, weight)`` of a validation set chosen by the caller
+            (for example the last windows in time); with ``early_stopping`` it
+            replaces the random split.
+        samples_per_epoch : int or None
+            Samples drawn per epoch: a random subset of a larger set, shuffled
+            passes in a row over a smaller one, so the cost of an epoch does not
+            depend on the number of samples; None makes one pass over them.
+        lr_schedule : {"constant", "cosine"}
+            ``"cosine"`` anneals the learning rate from its value to zero over
+            the ``epochs`` of this call (one step per batch) and runs to its end
+            unless ``early_stopping`` stops it; the trainer then counts as
+            converged when the training loss settled (see :meth:`_settled`).
         """
         n_samples = target.shape[0]
         train_index = None
-        if early_stopping:
+        if early_stopping and validation_data is not None:
+            val_inputs, val_target, val_weight = validation_data
+        elif early_stopping:
             n_val = int(np.ceil(validation_fraction * n_samples))
             if n_val < 1 or n_samples - n_val < 1:
                 raise ValueError(
@@ -305,11 +324,13 @@ class Trainer:
                     "random_state."
                 )
         n_train = target.shape[0]
-        batch_size = max(1, min(batch_size, n_train))
+        n_epoch = n_train if samples_per_epoch is None else samples_per_epoch
+        batch_size = max(1, min(batch_size, n_epoch))
+        steps_per_epoch = -(-n_epoch // batch_size)
+        total_steps, step = epochs * steps_per_epoch, 0
         # Equal weights (no sample_weight): the plain mean is the same loss with
         # a third of the per-batch operations.
         uniform = bool((weight == weight[0]).all() & (weight[0] > 0))
-        total_weight = n_train if uniform else weight.sum()
         elementwise_loss = LOSSES[self.loss]
         network, optimizer = self.network, self.optimizer
         # Weights at the start of the last two epochs: the end of an epoch is only
@@ -321,9 +342,19 @@ class Trainer:
             started = time.perf_counter()
             network.train()
             order = torch.randperm(n_train, generator=generator, device=target.device)
+            while len(order) < n_epoch:  # fewer samples: shuffled passes in a row
+                more = torch.randperm(n_train, generator=generator, device=order.device)
+                order = torch.cat([order, more])
+            if n_epoch < len(order):
+                order = order[:n_epoch]
             total = torch.zeros((), device=target.device)
-            for start in range(0, n_train, batch_size):
+            for start in range(0, n_epoch, batch_size):
                 index = order[start : start + batch_size]
+                if lr_schedule == "cosine":
+                    factor = 0.5 * (1 + np.cos(np.pi * step / total_steps))
+                    for group in optimizer.param_groups:
+                        group["lr"] = self.learning_rate * factor
+                    step += 1
                 prediction = network(*(x[index] for x in inputs), generator=generator)
                 if uniform:
                     loss = elementwise_loss(prediction, target[index]).mean()
@@ -343,7 +374,11 @@ class Trainer:
                     )
                 optimizer.step()
                 total += loss.detach() * weight_sum
-            epoch_loss = float(total / total_weight)
+            if uniform:
+                epoch_loss = float(total / n_epoch)
+            else:
+                seen = weight if n_epoch == n_train else weight[order]
+                epoch_loss = float(total / seen.sum())
             if not np.isfinite(epoch_loss):
                 self._diverged(checkpoints, epoch_loss)
                 break
@@ -363,12 +398,37 @@ class Trainer:
             self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
             if verbose > 0:
                 self._report(started, early_stopping)
-            if self.no_improvement_count > n_iter_no_change:
+            # a cosine schedule is the budget: sampled training losses are too
+            # noisy to stop on, only a validation score stops it early
+            scheduled = lr_schedule == "cosine" and not early_stopping
+            if self.no_improvement_count > n_iter_no_change and not scheduled:
                 self.converged = True
                 break
+        else:
+            if lr_schedule == "cosine":
+                self.converged = self._settled(epochs, n_iter_no_change)
+        if lr_schedule != "constant":
+            for group in optimizer.param_groups:
+                group["lr"] = self.learning_rate
         if best_weights is not None:
             network.load_state_dict(best_weights)
         return self
+
+    def _settled(self, epochs, n_iter_no_change):
+        """Whether a completed cosine schedule left the training loss settled.
+
+        The learning rate ends at zero, so more epochs would not move the weights;
+        the fit still stopped short when it ran fewer epochs than the stop rule's
+        patience (``n_iter_no_change``), or when the loss fell by more than a
+        quarter over the last quarter of the schedule.
+        """
+        if epochs <= n_iter_no_change:
+            return False
+        q = max(1, epochs // 4)
+        curve = self.loss_curve[-(q + 1) :]
+        if len(curve) < q + 1 or not curve[0] > 0:
+            return False
+        return (curve[0] - curve[-1]) / curve[0] < 0.25
 
     def predict(self, inputs):
         """Network outputs for ``inputs`` (a tuple of tensors), in inference mode.
@@ -471,6 +531,40 @@ class Trainer:
         if early_stopping:
             line += f", validation score = {self.validation_scores[-1]:.6f}"
         print(f"{line} ({time.perf_counter() - started:.2f} s)", flush=True)
+
+
+def fit_arrays(trainer, inputs, target, *, train=None, validation=None, **options):
+    """Fit ``trainer`` on numpy arrays, optionally on a split the caller chose.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    inputs : tuple of ndarray
+        Network inputs, each of shape (n_samples, ...).
+    target : ndarray of shape (n_samples, n_outputs)
+    train, validation : ndarray of int or None
+        Sample indices of the training and validation sets (for example a
+        temporal split); None trains on every sample.
+    **options
+        Passed to :meth:`Trainer.fit` (``epochs``, ``batch_size``, ...).
+    """
+    device = trainer.device
+    validation_data = None
+    if validation is not None:
+        validation_data = (
+            tuple(to_tensor(x[validation], device) for x in inputs),
+            to_tensor(target[validation], device),
+            to_tensor(np.ones(len(validation)), device),
+        )
+    if train is not None:
+        inputs, target = tuple(x[train] for x in inputs), target[train]
+    return trainer.fit(
+        tuple(to_tensor(x, device) for x in inputs),
+        to_tensor(target, device),
+        to_tensor(np.ones(len(target)), device),
+        validation_data=validation_data,
+        **options,
+    )
 
 
 class TorchStatePickleMixin:

@@ -23,7 +23,7 @@ from sktime.utils.estimator_checks import check_estimator, parametrize_with_chec
 from skgru.forecaster import GRUForecaster
 
 # Tiny networks and few epochs: every fit here takes well under a second.
-FAST = {"hidden_size": 8, "max_epochs": 15, "random_state": 0}
+FAST = {"hidden_size": 8, "max_epochs": 15, "windows_per_epoch": 64, "random_state": 0}
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -65,7 +65,8 @@ def test_forecasts_trending_seasonal_series_better_than_seasonal_naive():
     y = _seasonal_trend(120)
     train, test = y.iloc[:-12], y.iloc[-12:]
     fh = np.arange(1, 13)
-    gru = GRUForecaster(max_epochs=40, random_state=0).fit(train, fh=fh)
+    gru = GRUForecaster(max_epochs=40, windows_per_epoch=64, random_state=0)
+    gru.fit(train, fh=fh)
     naive = NaiveForecaster(strategy="last", sp=12).fit(train, fh=fh)
     gru_error = np.abs(gru.predict().to_numpy() - test.to_numpy()).mean()
     naive_error = np.abs(naive.predict().to_numpy() - test.to_numpy()).mean()
@@ -80,7 +81,7 @@ def test_exogenous_x_drives_the_forecast():
     X = pd.DataFrame({"promo": x}, index=y.index)
     train, test = slice(0, n - 6), slice(n - 6, n)
     fh = np.arange(1, 7)
-    params = {**FAST, "max_epochs": 40, "window_length": 6}
+    params = {**FAST, "max_epochs": 40, "window_length": 6, "windows_per_epoch": 256}
     with_x = GRUForecaster(**params).fit(y.iloc[train], X=X.iloc[train], fh=fh)
     without_x = GRUForecaster(**params).fit(y.iloc[train], fh=fh)
     actual = y.iloc[test].to_numpy()
@@ -208,11 +209,17 @@ def test_convergence_warning_like_the_regressor():
     y = _seasonal_trend(40)
     with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
         GRUForecaster(max_epochs=2, hidden_size=4, random_state=0).fit(y, fh=[1])
+    with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
+        GRUForecaster(max_epochs=2, lr_schedule="constant", random_state=0).fit(
+            y, fh=[1]
+        )
 
 
 def test_verbose_prints_epochs(capsys):
     y = _seasonal_trend(40)
-    GRUForecaster(max_epochs=2, hidden_size=4, verbose=1, random_state=0).fit(y, fh=[1])
+    GRUForecaster(
+        max_epochs=2, hidden_size=4, windows_per_epoch=32, verbose=1, random_state=0
+    ).fit(y, fh=[1])
     assert "Epoch 2: loss" in capsys.readouterr().out
 
 
@@ -229,7 +236,13 @@ def test_intervals_are_calibrated_loosely():
     y = pd.concat(frames)
     train = y.groupby(level=0).head(n - h)
     test = y.groupby(level=0).tail(h)
-    f = GRUForecaster(hidden_size=8, max_epochs=30, window_length=12, random_state=0)
+    f = GRUForecaster(
+        hidden_size=8,
+        max_epochs=30,
+        windows_per_epoch=128,
+        window_length=12,
+        random_state=0,
+    )
     f.fit(train, fh=np.arange(1, h + 1))
     interval = f.predict_interval(coverage=0.9)
     lower, upper = interval.iloc[:, 0].to_numpy(), interval.iloc[:, 1].to_numpy()
@@ -242,10 +255,24 @@ def test_intervals_are_calibrated_loosely():
 
 def test_short_series_fall_back_to_in_sample_intervals_with_a_warning():
     y = _seasonal_trend(7)
+    f = GRUForecaster(**FAST, window_length=3, horizon=3).fit(y, fh=[1, 2, 3])
     with pytest.warns(UserWarning, match="in-sample errors"):
-        f = GRUForecaster(**FAST, window_length=3, horizon=3).fit(y, fh=[1, 2, 3])
+        assert f.predict_interval().shape == (3, 2)
     assert f.calibration_ == "in-sample"
-    assert f.predict_interval().shape == (3, 2)
+
+
+def test_intervals_are_calibrated_only_when_asked_for_and_then_kept():
+    y = _seasonal_trend(60)
+    f = GRUForecaster(**FAST, window_length=6).fit(y.iloc[:-3], fh=[1, 2])
+    assert f._calibration.model is None  # fit trained one network only
+    first = f.predict_interval(coverage=0.8)
+    model = f._calibration.model
+    assert model is not None
+    f.predict_quantiles(alpha=[0.1, 0.9])
+    assert f._calibration.model is model  # cached
+    f.update(y.iloc[-3:], update_params=False)
+    assert f._calibration.model is model  # update keeps the calibration
+    assert f.predict_interval(coverage=0.8).shape == first.shape
 
 
 def test_update_extends_context_without_training():
@@ -381,7 +408,7 @@ def test_x_at_fit_but_not_at_predict_and_the_reverse():
     f = GRUForecaster(**FAST, window_length=4).fit(y, X=X.iloc[:40], fh=[1, 2, 3])
     with pytest.raises(ValueError, match="X was passed to fit, so predict needs X"):
         f.predict()
-    with pytest.raises(ValueError, match="from the cutoff to the end of fh"):
+    with pytest.raises(ValueError, match="every time point of fh"):
         f.predict(X=X.iloc[:40])  # no future rows at all
     # X at the fh points only (as sktime may pass it): the steps between are filled.
     at_fh_points = f.predict(fh=[1, 3], X=X.iloc[[40, 42]])
@@ -424,3 +451,60 @@ def test_differencing_forecasts_a_trend():
     ).fit(y, fh=[1, 2, 3])
     pred = f.predict().to_numpy()
     np.testing.assert_allclose(pred, 5.0 * np.arange(60, 63), atol=6.0)
+
+
+# --- correctness items (issue 10) -----------------------------------------------
+def test_a_shrunk_horizon_is_a_warning_naming_horizon_and_the_length():
+    y = _seasonal_trend(30)
+    with pytest.warns(UserWarning, match=r"30 time points.*horizon=3"):
+        f = GRUForecaster(**FAST, window_length=24).fit(y, fh=np.arange(1, 13))
+    assert f.horizon_ == 3
+    assert len(f.predict()) == 12
+
+
+def test_one_step_intervals_have_width_that_grows_with_coverage():
+    y = _seasonal_trend(80)
+    f = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1])
+    interval = f.predict_interval(coverage=[0.5, 0.8, 0.95]).to_numpy()[0]
+    widths = interval[1::2] - interval[0::2]
+    assert np.all(widths > 0)
+    assert np.all(np.diff(widths) > 0)
+
+
+def test_predict_without_x_for_some_fh_points_names_them():
+    rng = np.random.default_rng(1)
+    y = _monthly(rng.normal(size=60).cumsum())
+    X = pd.DataFrame({"a": rng.normal(size=80)}, index=_monthly(np.zeros(80)).index)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, X=X.iloc[:60], fh=[1, 2])
+    with pytest.raises(ValueError, match="2005-08"):
+        f.predict(fh=np.arange(1, 14), X=X.iloc[60:67])
+    # X at the fh points only: the steps between are filled
+    assert len(f.predict(fh=[1, 3], X=X.iloc[[60, 62]])) == 2
+
+
+def test_numpy_typed_parameters_are_accepted():
+    y = _seasonal_trend(40)
+    f = GRUForecaster(
+        **{**FAST, "windows_per_epoch": np.int64(16)},
+        window_length=np.int64(6),
+        detrend=np.bool_(False),
+        learning_rate=np.float32(0.01),
+    ).fit(y, fh=[1, 2])
+    assert f.window_length_ == 6 and len(f.predict()) == 2
+
+
+def test_forecasts_are_invariant_to_rescaling_y():
+    y = _seasonal_trend(60)
+    a = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1, 2, 3]).predict()
+    b = GRUForecaster(**FAST, window_length=12).fit(1000 * y, fh=[1, 2, 3]).predict()
+    np.testing.assert_allclose(b.to_numpy() / 1000, a.to_numpy(), rtol=1e-4)
+
+
+def test_early_stopping_validates_on_the_last_windows_and_calibrates_on_them():
+    y = _seasonal_trend(80)
+    f = GRUForecaster(
+        **FAST, window_length=12, early_stopping=True, validation_fraction=0.2
+    ).fit(y, fh=[1, 2, 3])
+    assert len(f.validation_scores_) == f.n_iter_
+    assert f.predict_interval().shape == (3, 2)
+    assert f.calibration_ == "validation"  # the same network, no second fit

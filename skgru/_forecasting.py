@@ -1,0 +1,423 @@
+"""Forecasting engine (numpy only): per-series model space, windows, roll-out.
+
+It knows no estimator, sklearn, sktime or torch. A series is a pair of arrays:
+``y`` of shape (n_timepoints, n_y) and ``X`` of shape (n_timepoints, n_x) or None.
+:class:`ModelSpace` fixes the window geometry and each series' scaling
+(:class:`SeriesScaling`) and maps between raw values and the network's normalized
+inputs and targets; :meth:`ModelSpace.roll_out` runs any ``predict`` callable
+forward, feeding forecasts back as context beyond the trained horizon.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from skgru._sequences import sliding_windows, weighted_standardization
+
+__all__ = [
+    "SeriesScaling",
+    "ModelSpace",
+    "difference",
+    "integrate",
+    "temporal_split",
+    "window_and_horizon",
+]
+
+#: Longest window chosen by ``window_length=None``.
+AUTO_WINDOW_MAX = 24
+
+#: Normalizations of a window (see :meth:`ModelSpace.normalize`).
+NORMALIZATIONS = ("mean", "last", "standard")
+
+
+def difference(values, differencing):
+    """Differences of order ``differencing`` along axis 0 (time)."""
+    return np.diff(values, n=differencing, axis=0) if differencing else values
+
+
+def integrate(levels, z_future, differencing):
+    """Undo ``differencing`` of ``z_future`` given the raw values before it.
+
+    Parameters
+    ----------
+    levels : ndarray of shape (n, n_context, n_y)
+        Raw values before the forecast (at least ``differencing`` of them).
+    z_future : ndarray of shape (n, n_steps, n_y)
+        Forecasts in model space.
+    differencing : int
+
+    Returns
+    -------
+    future : ndarray of shape (n, n_steps, n_y)
+    """
+    for order in range(differencing - 1, -1, -1):
+        last = np.diff(levels, n=order, axis=1)[:, -1:] if order else levels[:, -1:]
+        z_future = last + np.cumsum(z_future, axis=1)
+    return z_future
+
+
+@dataclass(frozen=True)
+class SeriesScaling:
+    """Scaling statistics of one series, fitted on its training data.
+
+    Attributes
+    ----------
+    drift : ndarray of shape (n_y,)
+        Mean one-step change of the model-space values (zero without detrending).
+    center, scale : ndarray of shape (n_y,)
+        Offset used by ``"standard"`` normalization, and the divisor of every
+        normalization (the standard deviation for ``"standard"``, the RMS
+        detrended one-step change otherwise).
+    step_scale : ndarray of shape (n_y,)
+        RMS detrended one-step change (the unit of forecast errors).
+    x_mean, x_scale : ndarray of shape (n_x,) or None
+        Standardization of the exogenous columns.
+    """
+
+    drift: np.ndarray
+    center: np.ndarray
+    scale: np.ndarray
+    step_scale: np.ndarray
+    x_mean: np.ndarray = None
+    x_scale: np.ndarray = None
+
+    @classmethod
+    def fit(cls, z, X=None, *, detrend=True, normalization="mean"):
+        """Statistics of model-space values ``z`` (n_timepoints, n_y) and raw ``X``."""
+        steps = np.diff(z, axis=0)
+        drift = steps.mean(axis=0) if detrend and len(steps) else 0.0 * z[0]
+        detrended = z - drift * np.arange(len(z))[:, None]
+        center, std = weighted_standardization(detrended)
+        step_scale = std
+        if len(steps):
+            step_scale = np.sqrt(np.mean((steps - drift) ** 2, axis=0))
+            tiny = step_scale <= 1e-12 * np.maximum(1, abs(center))
+            step_scale = np.where(tiny, std, step_scale)
+        scale = std if normalization == "standard" else step_scale
+        x_mean = x_scale = None
+        if X is not None:
+            x_mean, x_scale = weighted_standardization(X)
+        return cls(drift, center, scale, step_scale, x_mean, x_scale)
+
+
+def _stack(scalings, name):
+    values = [getattr(s, name) for s in scalings]
+    return None if values[0] is None else np.array(values)
+
+
+class ModelSpace:
+    """Window geometry and per-series scaling: raw series <-> network arrays.
+
+    Immutable once built: a calibration on truncated series builds its own.
+
+    Parameters
+    ----------
+    scalings : sequence of SeriesScaling
+        One per series; series are referred to by their position (``ids``).
+    window_length, horizon : int
+        Past time points per window; steps output at once.
+    differencing : int
+        Order of differencing of y before windowing.
+    normalization : {"mean", "last", "standard"}
+    """
+
+    def __init__(
+        self, scalings, *, window_length, horizon, differencing=0, normalization="mean"
+    ):
+        self.scalings = tuple(scalings)
+        self.window_length = int(window_length)
+        self.horizon = int(horizon)
+        self.differencing = int(differencing)
+        self.normalization = normalization
+        self._drift = _stack(self.scalings, "drift")
+        self._center = _stack(self.scalings, "center")
+        self._scale = _stack(self.scalings, "scale")
+        self._step_scale = _stack(self.scalings, "step_scale")
+        self._x_mean = _stack(self.scalings, "x_mean")
+        self._x_scale = _stack(self.scalings, "x_scale")
+
+    @classmethod
+    def fit(cls, ys, Xs=None, *, detrend=True, **geometry):
+        """A model space with the scaling of each series ``ys[i]`` (with ``Xs[i]``).
+
+        ``geometry`` holds ``window_length``, ``horizon``, ``differencing`` and
+        ``normalization``.
+        """
+        d = geometry.get("differencing", 0)
+        normalization = geometry.get("normalization", "mean")
+        Xs = [None] * len(ys) if Xs is None else Xs
+        scalings = [
+            SeriesScaling.fit(
+                difference(y, d), X, detrend=detrend, normalization=normalization
+            )
+            for y, X in zip(ys, Xs, strict=True)
+        ]
+        return cls(scalings, **geometry)
+
+    def scale(self, ids):
+        """Divisor (n, n_y) of the normalized values of the series ``ids``."""
+        return self._scale[ids]
+
+    def step_scale(self, ids):
+        """RMS detrended one-step change (n, n_y) of the series ``ids``."""
+        return self._step_scale[ids]
+
+    def standard_x(self, i, values):
+        """Standardized exogenous values of series ``i``."""
+        return (values - self._x_mean[i]) / self._x_scale[i]
+
+    def local_scale(self, contexts, ids):
+        """Recent volatility (n, n_y): RMS detrended one-step change of each context.
+
+        Forecast errors are measured in this unit, so intervals widen where the
+        series has become more volatile; it is floored at a tenth of the series'
+        overall value.
+        """
+        z = np.diff(contexts, n=self.differencing, axis=1)
+        overall = self._step_scale[ids]
+        if z.shape[1] < 2:
+            return overall
+        steps = np.diff(z, axis=1) - self._drift[ids][:, None, :]
+        return np.maximum(np.sqrt(np.mean(steps**2, axis=1)), 0.1 * overall)
+
+    def normalize(self, z, times, ids):
+        """Normalized model-space windows and the shift that undoes it.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n, window_length, n_y)
+            Model-space values of each window.
+        times : ndarray of shape (n, window_length)
+            Their positions in their (model-space) series.
+        ids : ndarray of shape (n,)
+            The series of each window.
+
+        Returns
+        -------
+        normalized : ndarray of shape (n, window_length, n_y)
+        offset : ndarray of shape (n, 1, n_y)
+            Shift of the detrended values; see :meth:`denormalize`.
+        """
+        detrended = z - self._drift[ids][:, None, :] * times[:, :, None]
+        if self.normalization == "last":
+            offset = detrended[:, -1:, :]
+        elif self.normalization == "mean":
+            offset = detrended.mean(axis=1, keepdims=True)
+        else:
+            offset = self._center[ids][:, None, :]
+        return (detrended - offset) / self._scale[ids][:, None, :], offset
+
+    def denormalize(self, normalized, times, offset, ids):
+        """Model-space values from normalized ones (inverse of :meth:`normalize`)."""
+        detrended = normalized * self._scale[ids][:, None, :] + offset
+        return detrended + self._drift[ids][:, None, :] * times[:, :, None]
+
+    def windows(self, ys, Xs=None):
+        """Network inputs and targets of all windows of the series, oldest first.
+
+        Returns
+        -------
+        past : ndarray of shape (n_windows, window_length, n_y + n_x)
+        extra : ndarray of shape (n_windows, horizon * n_x) or None
+            Standardized future X over each window's horizon.
+        target : ndarray of shape (n_windows, horizon * n_y)
+        ids : ndarray of shape (n_windows,)
+            The series of each window.
+        ends : ndarray of shape (n_windows,)
+            Number of raw time points of its series up to each window's last
+            target (its position in time, for a temporal split).
+        """
+        window, horizon, d = self.window_length, self.horizon, self.differencing
+        Xs = [None] * len(ys) if Xs is None else Xs
+        pasts, extras, targets, ids, ends = [], [], [], [], []
+        for i, (y, X) in enumerate(zip(ys, Xs, strict=True)):
+            z = difference(y, d)
+            if len(z) < window + horizon:
+                continue
+            past, future = sliding_windows(z, window, horizon)
+            n = len(past)
+            series_ids = np.full(n, i)
+            times = np.arange(n)[:, None] + np.arange(window + horizon)[None, :]
+            past_in, offset = self.normalize(past, times[:, :window], series_ids)
+            detrended = future - self._drift[i] * times[:, window:, None]
+            target = (detrended - offset) / self._scale[i]
+            targets.append(target.reshape(n, -1))
+            if X is not None:
+                x = self.standard_x(i, X[d:])
+                x_past, x_future = sliding_windows(x, window, horizon)
+                past_in = np.concatenate([past_in, x_past], axis=2)
+                extras.append(x_future.reshape(n, -1))
+            pasts.append(past_in)
+            ids.append(series_ids)
+            ends.append(d + window + horizon + np.arange(n))
+        past = np.concatenate(pasts)
+        extra = np.concatenate(extras) if extras else None
+        return (
+            past,
+            extra,
+            np.concatenate(targets),
+            np.concatenate(ids),
+            np.concatenate(ends),
+        )
+
+    def contexts(self, ys, Xs, origins, ids):
+        """Raw y context and standardized X context of ``ys[k]`` at ``origins[k]``.
+
+        ``ys[k]`` belongs to series ``ids[k]``; an origin is the number of time
+        points seen. Returns arrays of shape (n, window_length + differencing, n_y)
+        and (n, window_length, n_x) or None.
+        """
+        window, d = self.window_length, self.differencing
+        ctx = np.stack(
+            [y[o - window - d : o] for y, o in zip(ys, origins, strict=True)]
+        )
+        if Xs is None:
+            return ctx, None
+        x_ctx = np.stack(
+            [
+                self.standard_x(i, X[o - window : o])
+                for i, X, o in zip(ids, Xs, origins, strict=True)
+            ]
+        )
+        return ctx, x_ctx
+
+    def roll_out(self, predict, contexts, x_contexts, x_futures, origins, ids, n_steps):
+        """Forecast ``n_steps`` values after each context (vectorized over rows).
+
+        Parameters
+        ----------
+        predict : callable
+            ``predict(past, extra)`` -> ndarray (n, horizon * n_y): the network on
+            normalized windows (``extra`` is None without X).
+        contexts : ndarray of shape (n, window_length + differencing, n_y)
+            Raw values of y before each forecast origin.
+        x_contexts : ndarray of shape (n, window_length, n_x) or None
+            Standardized X over the window.
+        x_futures : ndarray of shape (n, n_blocks * horizon, n_x) or None
+            Standardized X from each origin on, ``n_blocks * horizon >= n_steps``.
+        origins : ndarray of shape (n,)
+            Number of time points of its series before each origin.
+        ids : ndarray of shape (n,)
+            The series of each context.
+        n_steps : int
+
+        Returns
+        -------
+        forecasts : ndarray of shape (n, n_steps, n_y)
+        """
+        window, horizon, d = self.window_length, self.horizon, self.differencing
+        n, _, n_y = contexts.shape
+        levels, x_context = contexts, x_contexts
+        last = np.asarray(origins) - 1 - d  # model-space position of the last point
+        done, produced = [], 0
+        while produced < n_steps:
+            z = np.diff(levels, n=d, axis=1) if d else levels
+            past_times = last[:, None] + np.arange(1 - window, 1)[None, :]
+            past, offset = self.normalize(z, past_times, ids)
+            extra = None
+            if x_context is not None:
+                future_x = x_futures[:, produced : produced + horizon]
+                past = np.concatenate([past, x_context], axis=2)
+                extra = future_x.reshape(n, -1)
+            out = np.asarray(predict(past, extra), dtype=np.float64)
+            future_times = last[:, None] + np.arange(1, horizon + 1)[None, :]
+            z_future = self.denormalize(
+                out.reshape(n, horizon, n_y), future_times, offset, ids
+            )
+            future = integrate(levels, z_future, d)
+            done.append(future)
+            produced += horizon
+            last = last + horizon
+            levels = np.concatenate([levels, future], axis=1)[:, -(window + d) :]
+            if x_context is not None:
+                x_context = np.concatenate([x_context, future_x], axis=1)[:, -window:]
+        return np.concatenate(done, axis=1)[:, :n_steps]
+
+
+def temporal_split(ids, ends, horizon, validation_fraction, max_validation=None):
+    """Validation on the last windows of each series in time, training before them.
+
+    The last ``ceil(validation_fraction * n)`` of each series' ``n`` windows
+    validate; training keeps only the windows whose targets all end before the
+    first validation target, so no training window sees the validation period.
+
+    Parameters
+    ----------
+    ids, ends : ndarray of shape (n_windows,)
+        As from :meth:`ModelSpace.windows`.
+    horizon : int
+    validation_fraction : float
+    max_validation : int or None
+        Keep at most this many validation windows (evenly spaced).
+
+    Returns
+    -------
+    train, validation : ndarray of int
+        Window indices.
+    first_target : dict
+        ``{series: raw position of its first validation target}``.
+    """
+    train, validation, first_target = [], [], {}
+    for i in np.unique(ids):
+        rows = np.flatnonzero(ids == i)
+        rows = rows[np.argsort(ends[rows], kind="stable")]
+        n_val = int(np.ceil(validation_fraction * len(rows)))
+        validation.append(rows[len(rows) - n_val :])
+        train.append(rows[: max(len(rows) - n_val - horizon + 1, 0)])
+        first_target[int(i)] = int(ends[rows[len(rows) - n_val]] - horizon)
+    train, validation = np.concatenate(train), np.concatenate(validation)
+    if max_validation is not None and len(validation) > max_validation:
+        keep = np.linspace(0, len(validation) - 1, max_validation).round().astype(int)
+        validation = validation[np.unique(keep)]
+    return train, validation, first_target
+
+
+def window_and_horizon(
+    lengths, *, window_length=None, horizon=None, requested=None, differencing=0
+):
+    """Window length and trained horizon for series of these (raw) lengths.
+
+    ``window_length=None`` chooses ``min(24, shortest // 4)`` (at least 1);
+    ``horizon=None`` takes ``requested`` (the largest step of ``fh``, else the
+    window), capped so the shortest series gives a window and the longest at
+    least as many windows as steps; a capped horizon is a ``UserWarning``.
+
+    Raises
+    ------
+    ValueError
+        If the shortest series is too short for the window and the horizon.
+    """
+    d = differencing
+    model_lengths = np.asarray(lengths) - d
+    shortest, longest = int(model_lengths.min()), int(model_lengths.max())
+    window = window_length
+    if window is None:
+        window = max(1, min(AUTO_WINDOW_MAX, shortest // 4))
+        if horizon is not None:
+            window = max(1, min(window, shortest - horizon))
+    if horizon is None:
+        horizon = requested if requested is not None else window
+        cap = max(1, min(shortest - window, (longest - window) // 2))
+        horizon = max(1, min(horizon, cap))
+        if requested is not None and horizon < requested:
+            warnings.warn(
+                f"GRUForecaster: the shortest series has {shortest + d} time "
+                f"points, too few to train the horizon {requested} of fh with "
+                f"window_length={window}; the network is trained for "
+                f"horizon={horizon} steps and longer steps are forecast "
+                "recursively. Pass longer series, a lower window_length or set "
+                "horizon explicitly.",
+                UserWarning,
+                stacklevel=5,
+            )
+    minimum = window + horizon + d
+    if shortest + d < minimum:
+        raise ValueError(
+            f"y has a series of {shortest + d} time points, too short for "
+            f"window_length={window} and a trained horizon of {horizon}"
+            + (f" with differencing={d}" if d else "")
+            + f": every series needs at least {minimum} time points. Pass a "
+            "longer series or lower window_length (or horizon)."
+        )
+    return int(window), int(horizon)

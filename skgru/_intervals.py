@@ -1,0 +1,259 @@
+"""Interval calibration from out-of-sample errors (numpy only).
+
+Errors of rolling-origin forecasts, in units of each context's recent volatility
+(:meth:`skgru._forecasting.ModelSpace.local_scale`), give a per-step error scale
+``a * h**b`` and the quantiles of the standardized errors (split conformal);
+intervals are symmetric about the point forecast. It knows no estimator, sklearn,
+sktime or torch: the network enters as a ``predict`` callable.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import norm
+
+__all__ = [
+    "IntervalModel",
+    "calibrate",
+    "holdout_length",
+    "rolling_errors",
+    "in_sample_errors",
+]
+
+
+def holdout_length(lengths, n_cal, *, window_length, horizon, differencing, n_windows):
+    """Longest calibration period up to ``n_cal`` that leaves enough windows.
+
+    The held-out part shrinks until the series without it keep at least a third
+    of ``n_windows`` (and two) training windows; 0 means none is possible.
+    """
+    lengths = np.asarray(lengths)
+    d = differencing
+    n_cal = int(min(n_cal, lengths.max() - window_length - d - 1))
+    while n_cal >= 1:
+        kept = np.maximum(lengths - n_cal - d - window_length - horizon + 1, 0).sum()
+        if kept >= max(2, n_windows // 3):
+            return n_cal
+        n_cal -= 1
+    return 0
+
+
+def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None):
+    """Standardized errors of forecasts from every origin in the last ``n_cal`` points.
+
+    Parameters
+    ----------
+    space : ModelSpace
+        The model space the network of ``predict`` was trained in.
+    predict : callable
+        The network, as for :meth:`ModelSpace.roll_out`.
+    ys, Xs : list of ndarray
+        The full series (``Xs`` None without exogenous data).
+    n_cal : int
+        Length of the held-out period at the end of each series.
+    first_origin : sequence of int, optional
+        Earliest origin per series (default: ``len - n_cal``).
+
+    Returns
+    -------
+    residuals : dict
+        ``{step: list of ndarray (n_y,)}``, or None when no origin fits.
+    """
+    window, d, horizon = space.window_length, space.differencing, space.horizon
+    rows, origins, ids = [], [], []
+    for i, y in enumerate(ys):
+        start = len(y) - n_cal if first_origin is None else first_origin[i]
+        for o in range(max(start, window + d), len(y)):
+            rows.append(i)
+            origins.append(o)
+            ids.append(i)
+    if not rows:
+        return None
+    ids = np.array(ids)
+    row_ys = [ys[i] for i in rows]
+    row_xs = None if Xs is None else [Xs[i] for i in rows]
+    ctx, x_ctx = space.contexts(row_ys, row_xs, origins, ids)
+    n_blocks = -(-n_cal // horizon)
+    x_future = None
+    if x_ctx is not None:
+        padded = n_blocks * horizon
+        blocks = []
+        for i, X, o in zip(ids, row_xs, origins, strict=True):
+            x = space.standard_x(i, X[o : o + padded])
+            pad = padded - len(x)
+            blocks.append(np.concatenate([x, np.repeat(x[-1:], pad, axis=0)]))
+        x_future = np.stack(blocks)
+    forecast = space.roll_out(
+        predict, ctx, x_ctx, x_future, np.array(origins), ids, n_cal
+    )
+    local = space.local_scale(ctx, ids)
+    residuals = {}
+    for k, (y, o) in enumerate(zip(row_ys, origins, strict=True)):
+        actual = y[o : o + n_cal]
+        err = (actual - forecast[k, : len(actual)]) / local[k]
+        for h in range(len(actual)):
+            residuals.setdefault(h + 1, []).append(err[h])
+    return residuals
+
+
+def in_sample_errors(space, past, target, output, ids, n_y):
+    """Standardized errors of the network on its own training windows.
+
+    ``past``, ``target`` and ``ids`` as from :meth:`ModelSpace.windows`;
+    ``output`` is the network's output on them.
+    """
+    err = (target - output).reshape(len(target), space.horizon, n_y)
+    normalized = past[:, :, :n_y]
+    if normalized.shape[1] > 1:
+        ratio = np.sqrt(np.mean(np.diff(normalized, axis=1) ** 2, axis=1))
+    else:
+        ratio = np.ones((len(past), n_y))
+    scale = space.scale(ids)
+    local = np.maximum(ratio * scale, 0.1 * space.step_scale(ids))
+    err = err * (scale / local)[:, None, :]
+    return {h + 1: list(err[:, h]) for h in range(space.horizon)}
+
+
+@dataclass(frozen=True)
+class IntervalModel:
+    """Per-step error scale ``exp(intercept) * h**exponent`` and error quantiles.
+
+    Attributes
+    ----------
+    intercept, exponent : ndarray of shape (n_y,)
+    standardized_errors : ndarray of shape (n_errors, n_y)
+        Errors divided by their step's scale.
+    max_step : int
+        Largest step with calibration errors.
+    """
+
+    intercept: np.ndarray
+    exponent: np.ndarray
+    standardized_errors: np.ndarray
+    max_step: int
+
+    @classmethod
+    def fit(cls, residuals):
+        """Fit the power law by weighted least squares in log-log, then standardize."""
+        steps = np.array(sorted(residuals))
+        errs = [np.array(residuals[h]) for h in steps]  # each (count, n_y)
+        counts = np.array([len(e) for e in errs], dtype=float)
+        rms = np.stack([np.sqrt(np.mean(e**2, axis=0)) for e in errs])  # (H, n_y)
+        rms = np.maximum(rms, 1e-12)
+        log_h = np.log(steps)
+        if len(steps) > 1:
+            weights = counts / counts.sum()
+            mean_log_h = weights @ log_h
+            mean_log_r = weights @ np.log(rms)
+            cov = weights @ ((log_h - mean_log_h)[:, None] * (np.log(rms) - mean_log_r))
+            var = weights @ (log_h - mean_log_h) ** 2
+            exponent = np.clip(cov / var, 0.0, 1.0)
+            intercept = mean_log_r - exponent * mean_log_h
+        else:
+            exponent = np.full(rms.shape[1], 0.5)
+            intercept = np.log(rms[0])
+        unscaled = cls(
+            intercept, exponent, np.zeros((0, rms.shape[1])), int(steps.max())
+        )
+        standardized = np.concatenate(
+            [
+                e / unscaled.step_scale(np.array([h]))[0]
+                for h, e in zip(steps, errs, strict=True)
+            ]
+        )
+        return cls(intercept, exponent, standardized, int(steps.max()))
+
+    def step_scale(self, steps):
+        """Error scale (n_steps, n_y) at the given horizon steps."""
+        log_h = np.log(np.asarray(steps, dtype=float))[:, None]
+        return np.exp(self.intercept + self.exponent * log_h)
+
+    def quantile_offsets(self, alpha):
+        """Offsets (n_alpha, n_y) of the quantiles, in standardized error units.
+
+        Intervals are symmetric about the point forecast: the offset of level
+        ``alpha`` is the split-conformal quantile, at level ``|2 alpha - 1|``, of
+        the absolute standardized errors after removing their median, signed.
+        """
+        errors = self.standardized_errors
+        errors = np.abs(errors - np.median(errors, axis=0))
+        n = len(errors)
+        alpha = np.asarray(alpha, dtype=float)
+        sign = np.sign(alpha - 0.5)[:, None]
+        if n < 20:  # too few errors for empirical tails: normal with their RMS
+            rms = np.sqrt(np.mean(errors**2, axis=0))
+            return norm.ppf(alpha)[:, None] * rms
+        level = np.clip(np.abs(2 * alpha - 1) * (n + 1) / n, 0, 1)
+        return sign * np.quantile(errors, level, axis=0)
+
+
+def calibrate(
+    space, predict, ys, Xs, n_cal, *, refit, n_windows, validation_start=None
+):
+    """The interval model from the best out-of-sample errors the data allow.
+
+    Parameters
+    ----------
+    space, predict : ModelSpace, callable
+        The final network's model space and network.
+    ys, Xs : list of ndarray
+        The series (``Xs`` None without exogenous data).
+    n_cal : int
+        Steps to forecast from each calibration origin (and the held-out length).
+    refit : callable
+        ``refit(ys, Xs, scale_ys, scale_Xs)`` -> ``(space, predict)``: a second
+        network trained on the shortened series, its scaling fitted on
+        ``scale_ys`` (the shortened series, one point where nothing is left).
+    n_windows : int
+        Training windows of the final network (the calibration fit keeps a third).
+    validation_start : dict or None
+        ``{series: first validation target}`` when the final network never
+        trained on its validation period: its own errors there are used.
+
+    Returns
+    -------
+    kind : {"validation", "out-of-sample", "in-sample"}
+    model : IntervalModel
+    """
+    if validation_start is not None:
+        first = [validation_start.get(i, len(y)) for i, y in enumerate(ys)]
+        residuals = rolling_errors(space, predict, ys, Xs, n_cal, first)
+        if residuals is not None:
+            return "validation", IntervalModel.fit(residuals)
+    window, d, horizon = space.window_length, space.differencing, space.horizon
+    n_cal = holdout_length(
+        [len(y) for y in ys],
+        n_cal,
+        window_length=window,
+        horizon=horizon,
+        differencing=d,
+        n_windows=n_windows,
+    )
+    residuals = None
+    cut = [max(len(y) - n_cal, 0) for y in ys]
+    if n_cal >= 1 and any(c - d >= window + horizon for c in cut):
+        short_ys = [y[:c] for y, c in zip(ys, cut, strict=True)]
+        short_Xs = None if Xs is None else [X[:c] for X, c in zip(Xs, cut, strict=True)]
+        # the calibration fit sees nothing of the held-out points, not even
+        # through the scaling statistics (drift, scale)
+        keep = [max(c, 1) for c in cut]
+        scale_ys = [y[:k] for y, k in zip(ys, keep, strict=True)]
+        scale_Xs = (
+            None if Xs is None else [X[:k] for X, k in zip(Xs, keep, strict=True)]
+        )
+        cal_space, cal_predict = refit(short_ys, short_Xs, scale_ys, scale_Xs)
+        residuals = rolling_errors(cal_space, cal_predict, ys, Xs, n_cal)
+    if residuals is not None:
+        return "out-of-sample", IntervalModel.fit(residuals)
+    past, extra, target, ids, _ = space.windows(ys, Xs)
+    n_y = ys[0].shape[1]
+    residuals = in_sample_errors(space, past, target, predict(past, extra), ids, n_y)
+    warnings.warn(
+        "GRUForecaster: the series are too short to hold out a calibration "
+        "period, so the prediction intervals use in-sample errors and are "
+        "likely too narrow.",
+        UserWarning,
+        stacklevel=5,
+    )
+    return "in-sample", IntervalModel.fit(residuals)

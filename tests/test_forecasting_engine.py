@@ -1,0 +1,107 @@
+"""The numpy forecasting engines on their own: no sktime, no torch, no estimator."""
+
+import numpy as np
+import pytest
+
+from skgru._forecasting import ModelSpace, SeriesScaling, difference, integrate
+from skgru._intervals import IntervalModel, holdout_length, rolling_errors
+
+
+def _trend(n=40, slope=2.0, level=10.0):
+    t = np.arange(n, dtype=float)
+    return (level + slope * t + np.sin(t))[:, None]
+
+
+@pytest.mark.parametrize("normalization", ["mean", "last", "standard"])
+def test_normalize_then_denormalize_is_the_identity(normalization):
+    y = _trend()
+    space = ModelSpace.fit([y], window_length=5, horizon=3, normalization=normalization)
+    z = y[None, 10:15]
+    times = np.arange(10, 15)[None]
+    normalized, offset = space.normalize(z, times, np.array([0]))
+    back = space.denormalize(normalized, times, offset, np.array([0]))
+    np.testing.assert_allclose(back, z)
+
+
+def test_scaling_is_a_value_object_per_series():
+    scaling = SeriesScaling.fit(_trend(), detrend=True)
+    np.testing.assert_allclose(scaling.drift, [np.mean(np.diff(_trend()[:, 0]))])
+    with pytest.raises(AttributeError):
+        scaling.drift = 0.0  # frozen
+    flat = SeriesScaling.fit(_trend(), detrend=False)
+    np.testing.assert_array_equal(flat.drift, [0.0])
+
+
+def test_windows_are_in_time_order_and_targets_invert_to_the_data():
+    y = _trend(30)
+    space = ModelSpace.fit([y, 3 * y[:20]], window_length=4, horizon=2)
+    past, extra, target, ids, ends = space.windows([y, 3 * y[:20]])
+    assert extra is None
+    assert past.shape == (25 + 15, 4, 1) and target.shape == (40, 2)
+    np.testing.assert_array_equal(ids, [0] * 25 + [1] * 15)
+    np.testing.assert_array_equal(ends[:25], np.arange(6, 31))
+    # the last window of series 0 predicts its last two points
+    times = np.arange(24, 28)[None]
+    _, offset = space.normalize(y[None, 24:28], times, np.array([0]))
+    back = space.denormalize(
+        target[24].reshape(1, 2, 1), np.arange(28, 30)[None], offset, np.array([0])
+    )
+    np.testing.assert_allclose(back[0], y[28:30])
+
+
+def test_difference_and_integrate_round_trip():
+    y = np.cumsum(np.cumsum(np.arange(12.0)))[:, None]
+    z = difference(y, 2)
+    rebuilt = integrate(y[None, :4], z[None, 2:], 2)
+    np.testing.assert_allclose(rebuilt[0], y[4:])
+
+
+def test_roll_out_feeds_forecasts_back_beyond_the_horizon():
+    y = _trend(30, slope=1.0)[:, :1] * 0 + np.arange(30.0)[:, None]  # a line
+    space = ModelSpace.fit([y], window_length=4, horizon=2, normalization="last")
+
+    def perfect(past, extra):  # a line continues: normalized future = drift steps
+        return np.zeros((len(past), 2))
+
+    ctx, _ = space.contexts([y], None, [30], np.array([0]))
+    forecast = space.roll_out(
+        perfect, ctx, None, None, np.array([30]), np.array([0]), 5
+    )
+    np.testing.assert_allclose(forecast[0, :, 0], np.arange(30.0, 35.0))
+
+
+def test_exogenous_windows_carry_future_x():
+    y, X = _trend(20), np.arange(40.0).reshape(20, 2)
+    space = ModelSpace.fit([y], [X], window_length=3, horizon=2)
+    past, extra, _, _, _ = space.windows([y], [X])
+    assert past.shape == (16, 3, 3) and extra.shape == (16, 4)
+    np.testing.assert_allclose(extra[0], space.standard_x(0, X[3:5]).ravel())
+
+
+def test_holdout_length_shrinks_until_enough_windows_remain():
+    kw = {"window_length": 4, "horizon": 2, "differencing": 0}
+    assert holdout_length([40], 6, n_windows=35, **kw) == 6
+    assert holdout_length([12], 6, n_windows=7, **kw) == 5
+    assert holdout_length([7], 6, n_windows=2, **kw) == 0
+
+
+def test_rolling_errors_of_a_perfect_network_are_zero():
+    y = np.arange(40.0)[:, None]
+    space = ModelSpace.fit([y], window_length=4, horizon=2, normalization="last")
+    residuals = rolling_errors(
+        space, lambda past, extra: np.zeros((len(past), 2)), [y], None, 5
+    )
+    assert sorted(residuals) == [1, 2, 3, 4, 5]
+    assert np.allclose(np.concatenate([np.ravel(r) for r in residuals.values()]), 0)
+
+
+def test_interval_model_scale_grows_with_the_step_and_quantiles_are_symmetric():
+    rng = np.random.default_rng(0)
+    residuals = {h: list(rng.normal(size=(200, 1)) * np.sqrt(h)) for h in (1, 2, 4)}
+    model = IntervalModel.fit(residuals)
+    assert 0.3 < model.exponent[0] < 0.7
+    scale = model.step_scale(np.array([1, 4]))[:, 0]
+    assert scale[1] > scale[0]
+    offsets = model.quantile_offsets([0.1, 0.9])[:, 0]
+    np.testing.assert_allclose(offsets[0], -offsets[1])
+    assert 1.0 < offsets[1] < 1.6
