@@ -60,7 +60,7 @@ def tuner(seed, sp, holdout, n_train, n_agents, max_iter):
     return ForecastingWhaleSearchCV(
         GRUForecaster(random_state=seed),
         cv=ExpandingWindowSplitter(initial_window=initial, step_length=sp, fh=fh),
-        param_distributions=GRUForecaster.search_space(),
+        param_distributions=GRUForecaster.search_space(sp=sp),
         scoring=MeanAbsolutePercentageError(symmetric=True),
         n_agents=n_agents,
         max_iter=max_iter,

@@ -65,7 +65,7 @@ search = ForecastingWhaleSearchCV(
     cv=ExpandingWindowSplitter(
         initial_window=72, step_length=12, fh=list(range(1, 13))
     ),
-    param_distributions=GRUForecaster.search_space(),
+    param_distributions=GRUForecaster.search_space(sp=12),
     scoring=MeanAbsolutePercentageError(symmetric=True),
     n_agents=2 if SMALL else 6,
     max_iter=1 if SMALL else 4,

@@ -24,9 +24,6 @@ __all__ = [
     "Trainer",
     "build_network",
     "fit_arrays",
-    "new_trainer",
-    "options",
-    "TorchStatePickleMixin",
     "make_generator",
     "resolve_device",
     "to_tensor",
@@ -69,54 +66,6 @@ def build_network(generator, device, **sizes):
     network.to_empty(device=device)
     network.reset_parameters(generator)
     return network
-
-
-#: Names of the estimator parameters that set up the network and the optimizer.
-NETWORK_PARAMETERS = ("hidden_size", "num_layers", "bidirectional", "dropout")
-OPTIMIZER_PARAMETERS = (
-    "optimizer",
-    "learning_rate",
-    "weight_decay",
-    "loss",
-    "clip_grad_norm",
-)
-#: Names of the estimator parameters that ``Trainer.fit`` takes as they are.
-FIT_PARAMETERS = (
-    "batch_size",
-    "early_stopping",
-    "validation_fraction",
-    "n_iter_no_change",
-    "tol",
-)
-
-
-def options(params, names):
-    """``{name: params.name}`` for ``names``: a front-end's settings for the engine.
-
-    Both GRU front-ends share the parameter names, so each reads its own
-    attributes through these lists instead of spelling them out again.
-    """
-    return {name: getattr(params, name) for name in names}
-
-
-def new_trainer(params, generator, device, **sizes):
-    """A :class:`Trainer` with a fresh network, set up from ``params``' attributes.
-
-    Parameters
-    ----------
-    params : object
-        Holds ``NETWORK_PARAMETERS`` and ``OPTIMIZER_PARAMETERS`` as attributes
-        (a GRU estimator).
-    generator : torch.Generator
-        Draws the initial weights.
-    device : torch.device
-    **sizes
-        ``n_features``, ``n_outputs`` and optionally ``n_extra`` of the network.
-    """
-    network = build_network(
-        generator, device, **options(params, NETWORK_PARAMETERS), **sizes
-    )
-    return Trainer(network, **options(params, OPTIMIZER_PARAMETERS))
 
 
 def resolve_device(device):
@@ -565,35 +514,3 @@ def fit_arrays(trainer, inputs, target, *, train=None, validation=None, **option
         validation_data=validation_data,
         **options,
     )
-
-
-class TorchStatePickleMixin:
-    """Pickle a fitted ``trainer_`` on the CPU and reload it where it can run.
-
-    A model fitted on CUDA unpickles on a machine without a GPU: the trainer is
-    always stored on the CPU and moved back to ``device_`` when that device exists.
-    """
-
-    def __getstate__(self):
-        parent = getattr(super(), "__getstate__", None)
-        state = parent() if parent is not None else self.__dict__.copy()
-        trainer = state.get("trainer_")
-        if trainer is not None and trainer.device.type != "cpu":
-            state = dict(state)
-            state["trainer_"] = copy.deepcopy(trainer).to("cpu")
-        return state
-
-    def __setstate__(self, state):
-        parent = getattr(super(), "__setstate__", None)
-        if parent is not None:
-            parent(state)
-        else:
-            self.__dict__.update(state)
-        trainer = self.__dict__.get("trainer_")
-        device = self.__dict__.get("device_")
-        if trainer is None or device is None:
-            return
-        if device.type == "cuda" and not torch.cuda.is_available():
-            device = torch.device("cpu")
-        self.device_ = device
-        trainer.to(device)

@@ -7,12 +7,11 @@ back beyond the trained horizon); intervals come from ``skgru._intervals``, fed 
 out-of-sample errors, computed at the first interval request.
 """
 
-import warnings
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
+from scipy.stats import loguniform, uniform
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
@@ -21,20 +20,16 @@ from sklearn.utils._param_validation import (
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from skgru._forecasting import ModelSpace, temporal_split, window_and_horizon
+from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
 from skgru._intervals import calibrate
 from skgru._panel import join_series, split_series
 from skgru._random import check_seed, spawn_seeds
 from skgru._training import (
-    FIT_PARAMETERS,
-    TorchStatePickleMixin,
     fit_arrays,
     make_generator,
-    new_trainer,
-    options,
     resolve_device,
     to_tensor,
 )
-from skgru.regressor import GRU_PARAMETER_CONSTRAINTS
 
 __all__ = ["GRUForecaster"]
 
@@ -62,7 +57,7 @@ class _LazyCalibration:
         return self
 
 
-class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
+class GRUForecaster(GRUBase, BaseForecaster):
     """Global GRU forecaster: windows of the past in, the whole horizon out.
 
     A GRU reads a window of the last ``window_length`` values of ``y`` (all
@@ -321,38 +316,6 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
         self._y = getattr(self, "_y", None)
         self._X = getattr(self, "_X", None)
 
-    # --- fitted-state views kept in sync with the trainer -------------------------
-    @property
-    def loss_curve_(self):
-        """Training loss after each epoch."""
-        return self.trainer_.loss_curve
-
-    @property
-    def validation_scores_(self):
-        """Validation R^2 after each epoch (``early_stopping`` only)."""
-        return self.trainer_.validation_scores
-
-    @property
-    def n_iter_(self):
-        """Number of epochs run."""
-        return self.trainer_.n_iter
-
-    @property
-    def calibration_(self):
-        """Source of the interval errors (computed at first access)."""
-        return self._calibration.get(self).kind
-
-    @property
-    def interval_scale_(self):
-        """Typical error per horizon step (rows) and column of ``y``."""
-        model = self._calibration.get(self).model
-        steps = np.arange(1, max(model.max_step, self.horizon_) + 1)
-        return pd.DataFrame(
-            model.step_scale(steps),
-            index=pd.RangeIndex(1, len(steps) + 1, name="step"),
-            columns=self._y_columns,
-        )
-
     # --- sktime API -----------------------------------------------------------------
     def _fit(self, y, X, fh):
         """Fit the network to training data.
@@ -405,13 +368,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             self._seeds["training"],
             verbose=self.verbose,
         )
-        if not self.trainer_.converged:
-            warnings.warn(
-                f"GRUForecaster: max_epochs={self.max_epochs} reached and the "
-                "optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
+        self._warn_if_not_converged(stacklevel=2)
         # intervals are calibrated when first asked for (see _calibrate), on
         # forecasts from enough origins to estimate tails even when fh=[1]
         n_cal = max(self.horizon_, requested or 1, MIN_CALIBRATION_STEPS)
@@ -564,8 +521,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
                 )
         if trainer is None:
             n_x = 0 if Xs is None else Xs[0].shape[1]
-            trainer = new_trainer(
-                self,
+            trainer = self._new_trainer(
                 make_generator(weight_seed, self.device_),
                 self.device_,
                 n_features=past.shape[2],
@@ -583,7 +539,7 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             verbose=verbose,
             samples_per_epoch=self.windows_per_epoch,
             lr_schedule=self.lr_schedule,
-            **options(self, FIT_PARAMETERS),
+            **self._fit_kwargs(),
         )
         trainer.network.eval()
         return trainer, len(target), first_target
@@ -697,6 +653,58 @@ class GRUForecaster(TorchStatePickleMixin, BaseForecaster):
             n_windows=self.n_windows_,
             validation_start=self._validation_start,
         )
+
+    # --- tuning -----------------------------------------------------------------------
+    @classmethod
+    def search_space(cls, sp=None):
+        """A default search space over what moves a GRUForecaster's accuracy.
+
+        For :class:`~skgru.ForecastingWhaleSearchCV` (or sktime's randomized
+        search): window length, hidden size, learning rate, dropout, and the
+        level/trend handling. It is a plain dict, so it can be extended or
+        narrowed, for example ``{**GRUForecaster.search_space(12),
+        "num_layers": [1, 2]}``.
+
+        Parameters
+        ----------
+        sp : int or None, default=None
+            Season length (12 for monthly data). Window lengths of one to three
+            seasons are searched, next to the automatic choice (None); without
+            ``sp``, 6, 12 and 24 time points.
+
+        Returns
+        -------
+        param_distributions : dict
+            Parameter names mapped to lists or scipy.stats distributions.
+
+        Raises
+        ------
+        ValueError
+            If ``sp`` is not a positive integer.
+
+        Examples
+        --------
+        >>> from skgru import GRUForecaster
+        >>> sorted(GRUForecaster.search_space(sp=12))
+        ['detrend', 'dropout', 'hidden_size', 'learning_rate', 'normalization', \
+'window_length']
+        >>> GRUForecaster.search_space(sp=12)["window_length"]
+        [None, 12, 24, 36]
+        """
+        if sp is None:
+            windows = [6, 12, 24]
+        elif isinstance(sp, Integral) and not isinstance(sp, bool) and sp >= 1:
+            windows = [int(sp) * k for k in (1, 2, 3)]
+        else:
+            raise ValueError(f"sp must be None or a positive int, got {sp!r}.")
+        return {
+            "window_length": [None, *windows],
+            "hidden_size": [16, 32, 64],
+            "learning_rate": loguniform(1e-3, 2e-2),
+            "dropout": uniform(0.0, 0.3),
+            "normalization": ["mean", "last"],
+            "detrend": [True, False],
+        }
 
     # --- test configurations ---------------------------------------------------------
     @classmethod

@@ -21,9 +21,8 @@ from skgru._sequences import (
 )
 from skgru._training import make_generator, resolve_device, to_tensor
 
-# GRU_PARAMETER_CONSTRAINTS stays importable from here until the forecaster imports it
 # from skgru._gru_base.
-__all__ = ["GRURegressor", "GRU_PARAMETER_CONSTRAINTS"]
+__all__ = ["GRURegressor"]
 
 NORMALIZATIONS = ("sequence", "global", "none")
 

@@ -343,3 +343,19 @@ def test_no_future_warning_from_our_forecasters():
         forecaster = GRUForecaster()
         search = ForecastingWhaleSearchCV(forecaster, CV, {"hidden_size": [4, 8]})
         search.clone()
+
+
+def test_the_default_search_space_tunes_a_gru_forecaster():
+    space = GRUForecaster.search_space(sp=4)
+    assert space["window_length"] == [None, 4, 8, 12]
+    search = naive_search(
+        forecaster=GRUForecaster(hidden_size=4, max_epochs=2, random_state=0),
+        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2]),
+        param_distributions=space,
+        n_agents=2,
+        max_iter=1,
+    ).fit(Y, fh=[1, 2])
+    assert set(space) < set(search.best_params_)  # plus the fixed horizon
+    assert search.predict().shape == (2,)
+    with pytest.raises(ValueError, match="sp must be None or a positive int"):
+        GRUForecaster.search_space(sp=0)
