@@ -10,12 +10,15 @@ forward, feeding forecasts back as context beyond the trained horizon.
 
 import warnings
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
+from scipy.stats import loguniform, uniform
 
 from skgru._sequences import sliding_windows, weighted_standardization
 
 __all__ = [
+    "default_search_space",
     "SeriesScaling",
     "ModelSpace",
     "difference",
@@ -421,3 +424,21 @@ def window_and_horizon(
             "longer series or lower window_length (or horizon)."
         )
     return int(window), int(horizon)
+
+
+def default_search_space(sp=None):
+    """The default search space of :meth:`skgru.GRUForecaster.search_space`."""
+    if sp is None:
+        windows = [6, 12, 24]
+    elif isinstance(sp, Integral) and not isinstance(sp, bool) and sp >= 1:
+        windows = [int(sp) * k for k in (1, 2, 3)]
+    else:
+        raise ValueError(f"sp must be None or a positive int, got {sp!r}.")
+    return {
+        "window_length": [None, *windows],
+        "hidden_size": [16, 32, 64],
+        "learning_rate": loguniform(1e-3, 2e-2),
+        "dropout": uniform(0.0, 0.3),
+        "normalization": ["mean", "last"],
+        "detrend": [True, False],
+    }

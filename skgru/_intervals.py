@@ -257,3 +257,22 @@ def calibrate(
         stacklevel=5,
     )
     return "in-sample", IntervalModel.fit(residuals)
+
+
+class LazyCalibration:
+    """The interval model, computed at the first interval request and then kept.
+
+    Created empty by ``fit``, filled in place: asking for an interval does not
+    rebind any attribute of the forecaster.
+    """
+
+    def __init__(self, n_cal):
+        self.n_cal = n_cal
+        self.kind = None
+        self.model = None
+
+    def get(self, forecaster):
+        """Calibrate through ``forecaster._calibrate(n_cal)`` once; return self."""
+        if self.model is None:
+            self.kind, self.model = forecaster._calibrate(self.n_cal)
+        return self

@@ -8,7 +8,14 @@ order, with the series' own time index for the output.
 import numpy as np
 import pandas as pd
 
-__all__ = ["Series", "join_series", "split_series"]
+__all__ = [
+    "Series",
+    "future_exog",
+    "join_series",
+    "series_cutoff",
+    "split_series",
+    "x_mismatch_message",
+]
 
 
 def _as_key(key):
@@ -70,3 +77,51 @@ def join_series(ys, X):
                 )
         joined[key] = Series(frame.index, frame, x_frame)
     return joined
+
+
+def series_cutoff(time_index, cutoff):
+    """The last time point of one series, with the frequency of ``cutoff``."""
+    last = time_index[[-1]]
+    if isinstance(last, pd.DatetimeIndex):
+        last = pd.DatetimeIndex(last, freq=cutoff.freq)
+    return last
+
+
+def future_exog(frame, key, cutoff, fh, n_steps):
+    """Raw exogenous values (n_steps, n_x) of steps 1..n_steps after ``cutoff``.
+
+    sktime may pass X at the fh points only: steps in between take the nearest
+    known value, since the network needs every step up to the horizon.
+
+    Raises
+    ------
+    ValueError
+        If ``frame`` misses a time point of ``fh``; the message names them.
+    """
+    from sktime.forecasting.base import ForecastingHorizon
+
+    times = ForecastingHorizon(
+        np.arange(1, n_steps + 1), is_relative=True, freq=cutoff
+    ).to_absolute_index(cutoff)
+    future = frame.reindex(times)
+    wanted = fh.to_absolute_index(cutoff)
+    missing = future.loc[wanted].isna().to_numpy().any(axis=1)
+    if missing.any():
+        raise ValueError(
+            "X passed to predict must hold the exogenous values of every time "
+            f"point of fh; series {key} misses them at "
+            f"{list(wanted[missing])[:10]}."
+        )
+    return future.ffill().bfill().to_numpy(dtype=np.float64)
+
+
+def x_mismatch_message(method, x_missing):
+    """Why ``method`` (predict, update) refuses X, or its absence."""
+    if x_missing:
+        return (
+            f"X was passed to fit, so {method} needs X as well: the network "
+            "uses the exogenous values over the forecast horizon."
+        )
+    return (
+        f"X was passed to {method} but not to fit; refit with X to use exogenous data."
+    )

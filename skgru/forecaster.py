@@ -11,18 +11,28 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy.stats import loguniform, uniform
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
     validate_parameter_constraints,
 )
-from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
+from sktime.forecasting.base import BaseForecaster
 
-from skgru._forecasting import ModelSpace, temporal_split, window_and_horizon
+from skgru._forecasting import (
+    ModelSpace,
+    default_search_space,
+    temporal_split,
+    window_and_horizon,
+)
 from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
-from skgru._intervals import calibrate
-from skgru._panel import join_series, split_series
+from skgru._intervals import LazyCalibration, calibrate
+from skgru._panel import (
+    future_exog,
+    join_series,
+    series_cutoff,
+    split_series,
+    x_mismatch_message,
+)
 from skgru._random import check_seed, spawn_seeds
 from skgru._training import (
     fit_arrays,
@@ -37,24 +47,6 @@ __all__ = ["GRUForecaster"]
 MIN_CALIBRATION_STEPS = 12
 #: Independent random streams of one fit (``spawn_seeds`` order).
 _STREAMS = ("weights", "training", "calibration weights", "calibration training")
-
-
-class _LazyCalibration:
-    """The interval model, computed at the first interval request and then kept.
-
-    Created empty by ``fit``, filled in place: asking for an interval does not
-    rebind any attribute of the forecaster.
-    """
-
-    def __init__(self, n_cal):
-        self.n_cal = n_cal
-        self.kind = None
-        self.model = None
-
-    def get(self, forecaster):
-        if self.model is None:
-            self.kind, self.model = forecaster._calibrate(self.n_cal)
-        return self
 
 
 class GRUForecaster(GRUBase, BaseForecaster):
@@ -316,6 +308,23 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self._y = getattr(self, "_y", None)
         self._X = getattr(self, "_X", None)
 
+    # --- fitted views of the (lazy) interval calibration ----------------------------
+    @property
+    def calibration_(self):
+        """Source of the interval errors (computed at first access)."""
+        return self._calibration.get(self).kind
+
+    @property
+    def interval_scale_(self):
+        """Typical error per horizon step (rows) and column of ``y``."""
+        model = self._calibration.get(self).model
+        steps = np.arange(1, max(model.max_step, self.horizon_) + 1)
+        return pd.DataFrame(
+            model.step_scale(steps),
+            index=pd.RangeIndex(1, len(steps) + 1, name="step"),
+            columns=self._y_columns,
+        )
+
     # --- sktime API -----------------------------------------------------------------
     def _fit(self, y, X, fh):
         """Fit the network to training data.
@@ -372,7 +381,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         # intervals are calibrated when first asked for (see _calibrate), on
         # forecasts from enough origins to estimate tails even when fh=[1]
         n_cal = max(self.horizon_, requested or 1, MIN_CALIBRATION_STEPS)
-        self._calibration = _LazyCalibration(n_cal)
+        self._calibration = LazyCalibration(n_cal)
         return self
 
     def _predict(self, fh, X):
@@ -446,7 +455,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self : GRUForecaster
         """
         if (X is None) != (self._x_columns is None):
-            raise ValueError(self._x_mismatch_message("update", X is None))
+            raise ValueError(x_mismatch_message("update", X is None))
         new = join_series(split_series(y), X)
         unknown = [key for key in new if key not in self._history]
         if unknown:
@@ -551,12 +560,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
         Also returns each series' recent volatility (the unit of the intervals).
         """
         if (X is None) != (self._x_columns is None):
-            raise ValueError(self._x_mismatch_message("predict", X is None))
+            raise ValueError(x_mismatch_message("predict", X is None))
         xs = None if X is None else split_series(X)
         series = [self._history[key] for key in self._keys]
         index_parts, steps, x_futures = [], [], []
         for key, s in zip(self._keys, series, strict=True):
-            cutoff = self._series_cutoff(s.index)
+            cutoff = series_cutoff(s.index, self.cutoff)
             step = np.asarray(fh.to_relative(cutoff), dtype=int)
             if step.min() < 1:
                 raise NotImplementedError(
@@ -587,50 +596,24 @@ class GRUForecaster(GRUBase, BaseForecaster):
             index = pd.MultiIndex.from_tuples(tuples, names=self._multiindex_names)
         return index, steps, values, local
 
-    def _series_cutoff(self, time_index):
-        cutoff = time_index[[-1]]
-        if isinstance(cutoff, pd.DatetimeIndex):
-            cutoff = pd.DatetimeIndex(cutoff, freq=self.cutoff.freq)
-        return cutoff
-
     def _future_x(self, i, key, s, xs, fh, n_steps, n_blocks):
         """Standardized future X of one series, padded to whole horizon blocks."""
         if key not in xs:
             raise ValueError(f"X passed to predict has no rows for series {key}.")
-        cutoff = self._series_cutoff(s.index)
-        times = ForecastingHorizon(
-            np.arange(1, n_steps + 1), is_relative=True, freq=self.cutoff
-        ).to_absolute_index(cutoff)
-        future = xs[key].reindex(times)[self._x_columns]
-        wanted = fh.to_absolute_index(cutoff)
-        missing = future.loc[wanted].isna().to_numpy().any(axis=1)
-        if missing.any():
-            raise ValueError(
-                "X passed to predict must hold the exogenous values of every time "
-                f"point of fh; series {key} misses them at "
-                f"{list(wanted[missing])[:10]}."
-            )
-        # sktime may pass X at the fh points only: steps in between take the
-        # nearest known value (the network needs every step up to the horizon).
-        future = future.ffill().bfill()
-        values = self._space_.standard_x(i, future.to_numpy(dtype=np.float64))
+        future = future_exog(
+            xs[key][self._x_columns],
+            key,
+            series_cutoff(s.index, self.cutoff),
+            fh,
+            n_steps,
+        )
+        values = self._space_.standard_x(i, future)
         padded = n_blocks * self.horizon_
         if padded > n_steps:  # unknown X beyond fh: carry the last value forward
             values = np.concatenate(
                 [values, np.repeat(values[-1:], padded - n_steps, axis=0)]
             )
         return values
-
-    def _x_mismatch_message(self, method, x_missing):
-        if x_missing:
-            return (
-                f"X was passed to fit, so {method} needs X as well: the network "
-                "uses the exogenous values over the forecast horizon."
-            )
-        return (
-            f"X was passed to {method} but not to fit; refit with X to use "
-            "exogenous data."
-        )
 
     # --- intervals -----------------------------------------------------------------
     def _calibrate(self, n_cal):
@@ -691,20 +674,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         >>> GRUForecaster.search_space(sp=12)["window_length"]
         [None, 12, 24, 36]
         """
-        if sp is None:
-            windows = [6, 12, 24]
-        elif isinstance(sp, Integral) and not isinstance(sp, bool) and sp >= 1:
-            windows = [int(sp) * k for k in (1, 2, 3)]
-        else:
-            raise ValueError(f"sp must be None or a positive int, got {sp!r}.")
-        return {
-            "window_length": [None, *windows],
-            "hidden_size": [16, 32, 64],
-            "learning_rate": loguniform(1e-3, 2e-2),
-            "dropout": uniform(0.0, 0.3),
-            "normalization": ["mean", "last"],
-            "detrend": [True, False],
-        }
+        return default_search_space(sp)
 
     # --- test configurations ---------------------------------------------------------
     @classmethod

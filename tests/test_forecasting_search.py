@@ -338,11 +338,22 @@ def test_numpy_typed_search_parameters_are_accepted():
 
 
 def test_no_future_warning_from_our_forecasters():
+    # the main example's code path, on our own classes: build, tune, forecast,
+    # intervals, with FutureWarning as an error
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
-        forecaster = GRUForecaster()
-        search = ForecastingWhaleSearchCV(forecaster, CV, {"hidden_size": [4, 8]})
-        search.clone()
+        forecaster = GRUForecaster(hidden_size=4, max_epochs=2, random_state=0)
+        search = ForecastingWhaleSearchCV(
+            forecaster,
+            ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1, 2]),
+            GRUForecaster.search_space(sp=12),
+            n_agents=2,
+            max_iter=1,
+            backend="None",
+            random_state=0,
+        )
+        fitted = search.clone().fit(Y, fh=[1, 2])
+        assert fitted.predict_interval(coverage=0.9).shape == (2, 2)
 
 
 def test_the_default_search_space_tunes_a_gru_forecaster():
