@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgru._random import check_generator
+from skgru._stopping import NoImprovement
 from skgru.space import ParamSpace, _same
 from skgru.woa import SEARCH_VARIANT, VARIANTS, WhaleOptimizer
 
@@ -165,11 +166,12 @@ def run_whale_search(
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of all random draws of the search.
     n_iter_no_change : int or None, default=None
-        Stop when the best score has not improved by more than ``tol`` for this many
-        iterations in a row. None runs all ``max_iter`` iterations.
+        Stop once more than this many iterations in a row did not improve the
+        best score by at least ``tol`` (``MLPRegressor``'s rule, see
+        :mod:`skgru._stopping`). None runs all ``max_iter`` iterations.
     tol : float, default=0.0
         Minimum improvement of the best score that counts, with
-        ``n_iter_no_change``.
+        ``n_iter_no_change``; zero counts any strict improvement.
     callback : callable or None, default=None
         ``callback(result)`` is called after each iteration with the
         :class:`WhaleSearchResult` filled in so far; a true return value stops the
@@ -219,7 +221,7 @@ def run_whale_search(
     )
     result = WhaleSearchResult()
     cache = {}
-    no_change = 0
+    stop_rule = NoImprovement(maximize=True)
     while not optimizer.done:
         candidates, keys = space.decode_batch(optimizer.ask(), return_keys=True)
         new = {}
@@ -236,28 +238,22 @@ def run_whale_search(
                     f"score_batch returned {scores.shape[0]} scores for "
                     f"{len(batch)} candidates; it must return one score per candidate."
                 )
-            previous_best = result.best_score
             for (key, params), score in zip(new.items(), scores, strict=True):
                 cache[key] = score
                 if not np.isnan(score) and not score <= result.best_score:
                     # `not <=` is also true while best_score is NaN
                     result.best_score, result.best_params = float(score), params
-        else:
-            previous_best = result.best_score
         optimizer.tell(-np.array([cache[key] for key in keys]))
         result.n_iter += 1
         result.n_evaluations = len(cache)
         result.n_new_candidates.append(len(new))
         result.best_score_history.append(result.best_score)
 
-        improved = result.best_score > previous_best + tol or (
-            np.isnan(previous_best) and not np.isnan(result.best_score)
-        )
-        no_change = 0 if improved else no_change + 1
+        stop_rule.update(result.best_score, tol=tol)
         if callback is not None and callback(result):
             result.stop_reason = "callback"
             break
-        if n_iter_no_change is not None and no_change >= n_iter_no_change:
+        if stop_rule.should_stop(n_iter_no_change):
             result.stop_reason = "n_iter_no_change"
             break
     else:

@@ -17,6 +17,7 @@ import torch
 from torch.nn import functional as F
 
 from skgru._network import GRUNetwork
+from skgru._stopping import NoImprovement
 
 __all__ = [
     "OPTIMIZERS",
@@ -159,10 +160,11 @@ class Trainer:
         )
         self.loss_curve = []
         self.validation_scores = []
-        self.best_loss = np.inf
-        self.best_validation_score = -np.inf
+        # the stop rule watches the validation score with early stopping, else the
+        # training loss; both bests are kept for the fitted views
+        self.loss_rule = NoImprovement(maximize=False)
+        self.score_rule = NoImprovement(maximize=True)
         self.n_iter = 0
-        self.no_improvement_count = 0
         self.converged = False
 
     def configure(
@@ -183,6 +185,16 @@ class Trainer:
         self.loss = loss
         self.learning_rate = learning_rate
         self.clip_grad_norm = clip_grad_norm
+
+    @property
+    def best_loss(self):
+        """Lowest training loss so far (inf before the first epoch)."""
+        return self.loss_rule.best
+
+    @property
+    def best_validation_score(self):
+        """Highest validation R^2 so far (-inf without early stopping)."""
+        return self.score_rule.best
 
     @property
     def device(self):
@@ -337,20 +349,20 @@ class Trainer:
             if early_stopping:
                 score = self.r2_score(val_inputs, val_target, val_weight)
                 self.validation_scores.append(score)
-                improved = score >= self.best_validation_score + tol
-                if score > self.best_validation_score:
-                    self.best_validation_score = score
+                if score > self.score_rule.best:
                     best_weights = copy.deepcopy(network.state_dict())
+                watched = self.score_rule
+                watched.update(score, tol=tol)
+                self.loss_rule.best = min(self.loss_rule.best, epoch_loss)
             else:
-                improved = epoch_loss <= self.best_loss - tol
-            self.best_loss = min(self.best_loss, epoch_loss)
-            self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
+                watched = self.loss_rule
+                watched.update(epoch_loss, tol=tol)
             if verbose > 0:
                 self._report(started, early_stopping)
             # a cosine schedule is the budget: sampled training losses are too
             # noisy to stop on, only a validation score stops it early
             scheduled = lr_schedule == "cosine" and not early_stopping
-            if self.no_improvement_count > n_iter_no_change and not scheduled:
+            if watched.should_stop(n_iter_no_change) and not scheduled:
                 self.converged = True
                 break
         else:
@@ -458,7 +470,7 @@ class Trainer:
             self.n_iter -= 1
             self.loss_curve.pop()
             del self.validation_scores[self.n_iter :]
-            self.best_loss = min(self.loss_curve, default=np.inf)
+            self.loss_rule.best = min(self.loss_curve, default=np.inf)
         self.network.load_state_dict(checkpoints[0])
         self.optimizer.state.clear()
         if not self.loss_curve:
@@ -480,6 +492,24 @@ class Trainer:
         if early_stopping:
             line += f", validation score = {self.validation_scores[-1]:.6f}"
         print(f"{line} ({time.perf_counter() - started:.2f} s)", flush=True)
+
+
+def numpy_predictor(trainer):
+    """``predict(past, extra) -> ndarray``: the trainer's network on numpy arrays.
+
+    The numpy engines (``skgru._forecasting``, ``skgru._intervals``) call it
+    with ``past`` of shape (n, window, n_features) and ``extra`` of shape
+    (n, n_extra) or None; it returns float64 outputs of shape (n, n_outputs).
+    """
+    device = trainer.device
+
+    def predict(past, extra):
+        inputs = (to_tensor(past, device),)
+        if extra is not None:
+            inputs += (to_tensor(extra, device),)
+        return trainer.predict(inputs).cpu().numpy().astype(np.float64)
+
+    return predict
 
 
 def fit_arrays(trainer, inputs, target, *, train=None, validation=None, **options):

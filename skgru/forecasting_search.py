@@ -79,8 +79,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     variant : {"paper", "matlab", "mixed"}, default="paper"
         WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`.
     n_iter_no_change : int or None, default=None
-        Stop when the best score has not improved by more than ``tol`` for this many
-        iterations; None runs all ``max_iter`` iterations.
+        Stop once more than this many iterations in a row did not improve the
+        best score by at least ``tol`` (``MLPRegressor``'s rule); None runs all
+        ``max_iter`` iterations.
     tol : float, default=0.0
         Minimum improvement that counts, in the metric's units.
     scoring : sktime metric (BaseMetric), str, or callable, default=None

@@ -98,9 +98,9 @@ class WhaleSearchCV(BaseSearchCV):
         (see :class:`~skgru.woa.WhaleOptimizer`). ``"paper"`` does better on short,
         low-dimensional searches with off-centre optima.
     n_iter_no_change : int or None, default=None
-        Stop the search when the best mean test score has not improved by more than
-        ``tol`` for this many iterations in a row. None runs all ``max_iter``
-        iterations.
+        Stop the search once more than this many iterations in a row did not
+        improve the best mean test score by at least ``tol`` (``MLPRegressor``'s
+        rule). None runs all ``max_iter`` iterations.
     tol : float, default=0.0
         Minimum improvement of the best score that counts, with
         ``n_iter_no_change``.

@@ -74,6 +74,7 @@ import numpy as np
 from scipy.optimize import Bounds, OptimizeResult
 
 from skgru._random import check_generator
+from skgru._stopping import NoImprovement
 from skgru._woa_steps import _matlab_step, _mixed_step, _paper_step
 
 __all__ = ["WhaleOptimizer", "whale_minimize"]
@@ -444,11 +445,13 @@ def whale_minimize(
         convention). Raising ``StopIteration`` or returning ``True`` stops the
         run (``success`` is then ``False``, as in scipy).
     tol : float, default=0.0
-        Improvement of the best value that counts, with ``n_iter_no_change``.
+        Improvement of the best value that counts, with ``n_iter_no_change``;
+        zero counts any strict improvement.
     n_iter_no_change : int or None, default=None
-        Stop when the best value has not improved by more than ``tol`` for this
-        many consecutive iterations. ``None`` runs all ``max_iter`` iterations,
-        as the original algorithm does.
+        Stop once more than this many consecutive iterations did not lower the
+        best value by at least ``tol`` (``MLPRegressor``'s rule, see
+        :mod:`skgru._stopping`). ``None`` runs all ``max_iter`` iterations, as
+        the original algorithm does.
 
     Returns
     -------
@@ -533,7 +536,7 @@ def whale_minimize(
         return x
 
     status, nfev = 0, 0
-    best_seen, stale = np.inf, 0
+    stop_rule = NoImprovement(maximize=False)
     while not opt.done:
         population = to_x(opt._positions)
         if vectorized:
@@ -564,20 +567,16 @@ def whale_minimize(
                 status = 2
                 break
 
-        if n_iter_no_change is not None:
-            if opt.best_value_ < best_seen - tol:
-                best_seen, stale = opt.best_value_, 0
-            else:
-                stale += 1
-            if stale >= n_iter_no_change:
-                status = 1
-                break
+        stop_rule.update(opt.best_value_, tol=tol)
+        if stop_rule.should_stop(n_iter_no_change):
+            status = 1
+            break
 
     if not opt.best_value_ < np.inf:
         status = 3
     messages = {
         0: "Maximum number of iterations reached.",
-        1: f"The best value did not improve by more than tol={tol} for "
+        1: f"The best value did not improve by at least tol={tol} for more than "
         f"n_iter_no_change={n_iter_no_change} iterations.",
         2: "`callback` requested a stop.",
         3: "fun returned no finite value (NaN counts as +inf).",

@@ -188,7 +188,7 @@ def test_early_stopping_of_the_search():
         param_distributions={"window_length": [5]}, max_iter=20, n_iter_no_change=2
     ).fit(Y, fh=[1, 2, 3])
     # the forecaster as given (window_length=None) and the one value of the list
-    assert search.n_iter_ == 3 and search.n_evaluations_ == 2
+    assert search.n_iter_ == 4 and search.n_evaluations_ == 2
 
 
 def test_update_behaviours():
