@@ -170,6 +170,19 @@ class ModelSpace:
         """Standardized exogenous values of series ``i``."""
         return (values - self._x_mean[i]) / self._x_scale[i]
 
+    def future_x(self, i, values):
+        """Standardized future X (n_blocks * horizon, n_x) of series ``i``.
+
+        ``values`` (n_steps, n_x) covers steps 1..n_steps; it is padded to whole
+        horizon blocks for the roll-out, carrying the last value forward (X beyond
+        ``fh`` is unknown and only feeds steps nobody asked for).
+        """
+        values = self.standard_x(i, values)
+        padded = -(-len(values) // self.horizon) * self.horizon
+        return np.concatenate(
+            [values, np.repeat(values[-1:], padded - len(values), axis=0)]
+        )
+
     def local_scale(self, contexts, ids):
         """Recent volatility (n, n_y): RMS detrended one-step change of each context.
 
@@ -427,7 +440,40 @@ def window_and_horizon(
 
 
 def default_search_space(sp=None):
-    """The default search space of :meth:`skgru.GRUForecaster.search_space`."""
+    """The default search space over what moves a GRUForecaster's accuracy.
+
+    Also reachable as ``GRUForecaster.search_space``. For
+    :class:`~skgru.ForecastingWhaleSearchCV` (or sktime's randomized search):
+    window length, hidden size, learning rate, dropout, and the level/trend
+    handling. It is a plain dict, so it can be extended or narrowed, for example
+    ``{**GRUForecaster.search_space(12), "num_layers": [1, 2]}``.
+
+    Parameters
+    ----------
+    sp : int or None, default=None
+        Season length (12 for monthly data). Window lengths of one to three
+        seasons are searched, next to the automatic choice (None); without
+        ``sp``, 6, 12 and 24 time points.
+
+    Returns
+    -------
+    param_distributions : dict
+        Parameter names mapped to lists or scipy.stats distributions.
+
+    Raises
+    ------
+    ValueError
+        If ``sp`` is not a positive integer.
+
+    Examples
+    --------
+    >>> from skgru import GRUForecaster
+    >>> sorted(GRUForecaster.search_space(sp=12))
+    ['detrend', 'dropout', 'hidden_size', 'learning_rate', 'normalization', \
+'window_length']
+    >>> GRUForecaster.search_space(sp=12)["window_length"]
+    [None, 12, 24, 36]
+    """
     if sp is None:
         windows = [6, 12, 24]
     elif isinstance(sp, Integral) and not isinstance(sp, bool) and sp >= 1:

@@ -5,6 +5,14 @@ Errors of rolling-origin forecasts, in units of each context's recent volatility
 ``a * h**b`` and the quantiles of the standardized errors (split conformal);
 intervals are symmetric about the point forecast. It knows no estimator, sklearn,
 sktime or torch: the network enters as a ``predict`` callable.
+
+Where the errors come from (:func:`calibrate`, in this order): with early
+stopping, the final network's own forecasts over its validation period (the last
+windows in time, which it never trained on); otherwise a second network (``refit``)
+trained on each series without its last points (at least the horizon, at least
+12), forecasting them from every origin within them; "in-sample" errors only where
+the series are too short for either. :class:`LazyCalibration` runs this at the
+first interval request, so a fit that is never asked for an interval pays nothing.
 """
 
 import warnings
@@ -186,6 +194,27 @@ class IntervalModel:
             return norm.ppf(alpha)[:, None] * rms
         level = np.clip(np.abs(2 * alpha - 1) * (n + 1) / n, 0, 1)
         return sign * np.quantile(errors, level, axis=0)
+
+    def quantile_forecasts(self, values, steps, local, alpha):
+        """Quantile forecasts (n_rows, n_alpha, n_y) about the point forecasts.
+
+        Parameters
+        ----------
+        values : ndarray of shape (n_series, n_steps, n_y)
+            Point forecasts of steps 1..n_steps of each series.
+        steps : list of int arrays
+            The steps asked of each series (rows are concatenated in this order).
+        local : ndarray of shape (n_series, n_y)
+            Each series' recent volatility, the unit of the errors.
+        alpha : sequence of float
+            Quantile levels in (0, 1).
+        """
+        levels = self.quantile_offsets(alpha)  # (n_alpha, n_y)
+        blocks = []
+        for i, s in enumerate(steps):
+            spread = self.step_scale(s) * local[i]  # (n_steps, n_y)
+            blocks.append(values[i, s - 1][:, None, :] + spread[:, None, :] * levels)
+        return np.concatenate(blocks, axis=0)
 
 
 def calibrate(

@@ -10,8 +10,11 @@ import pandas as pd
 
 __all__ = [
     "Series",
+    "extend_history",
+    "forecast_index",
     "future_exog",
     "join_series",
+    "series_arrays",
     "series_cutoff",
     "split_series",
     "x_mismatch_message",
@@ -27,9 +30,11 @@ def split_series(data):
     if not isinstance(data.index, pd.MultiIndex):
         return {(): data}
     levels = list(range(data.index.nlevels - 1))
+    # a scalar level for one key level: pandas warns on a length-1 list
+    by = levels[0] if len(levels) == 1 else levels
     return {
         _as_key(key): frame.droplevel(levels)
-        for key, frame in data.groupby(level=levels, sort=False)
+        for key, frame in data.groupby(level=by, sort=False)
     }
 
 
@@ -77,6 +82,45 @@ def join_series(ys, X):
                 )
         joined[key] = Series(frame.index, frame, x_frame)
     return joined
+
+
+def extend_history(history, new):
+    """Append each series of ``new`` to its series in ``history``, in place.
+
+    Raises
+    ------
+    ValueError
+        If ``new`` holds a series that ``history`` does not know.
+    """
+    unknown = [key for key in new if key not in history]
+    if unknown:
+        raise ValueError(
+            f"update got series {unknown[:3]} that were not seen in fit; the "
+            "forecaster knows only the series it was fitted on."
+        )
+    for key, part in new.items():
+        history[key] = history[key].extended(part)
+
+
+def series_arrays(series):
+    """``(ys, Xs)``: the arrays of each :class:`Series`; ``Xs`` is None without X."""
+    ys = [s.y for s in series]
+    xs = [s.X for s in series]
+    return ys, None if xs[0] is None else xs
+
+
+def forecast_index(parts, multiindex_names, time_name):
+    """Row index of a forecast from ``[(key, absolute time index), ...]``.
+
+    A single series (``multiindex_names`` None) keeps its time index, named
+    ``time_name``; a panel gets a MultiIndex of each key and its times.
+    """
+    if multiindex_names is None:
+        index = parts[0][1]
+        index.name = time_name
+        return index
+    tuples = [(*key, t) for key, absolute in parts for t in absolute]
+    return pd.MultiIndex.from_tuples(tuples, names=multiindex_names)
 
 
 def series_cutoff(time_index, cutoff):

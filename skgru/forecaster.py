@@ -27,8 +27,11 @@ from skgru._forecasting import (
 from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
 from skgru._intervals import LazyCalibration, calibrate
 from skgru._panel import (
+    extend_history,
+    forecast_index,
     future_exog,
     join_series,
+    series_arrays,
     series_cutoff,
     split_series,
     x_mismatch_message,
@@ -37,8 +40,8 @@ from skgru._random import check_seed, spawn_seeds
 from skgru._training import (
     fit_arrays,
     make_generator,
+    numpy_predictor,
     resolve_device,
-    to_tensor,
 )
 
 __all__ = ["GRUForecaster"]
@@ -65,21 +68,11 @@ class GRUForecaster(GRUBase, BaseForecaster):
     by the series' typical one-step change, so a network trained on one part of
     a trending series applies to the next.
 
-    Prediction intervals come from out-of-sample errors (split conformal),
-    computed at the first interval or quantile request and then kept (also by
-    ``update``): with ``early_stopping`` from the final network's own forecasts
-    over its validation period (the last windows in time, which it never trained
-    on); otherwise a second network is trained on each series without its last
-    points (at least the horizon, at least 12) and forecasts them from every
-    origin within them. The errors, in units of the series' recent volatility,
-    give a per-step scale (a power law in the step) and the quantiles of the
-    standardized absolute errors; intervals are symmetric about the point
-    forecast.
-
-    Training cost is bounded: every epoch draws ``windows_per_epoch`` windows
-    (shuffled passes over a short series, a random subset of a long one), so a
-    default fit takes ``max_epochs * windows_per_epoch / batch_size`` gradient
-    steps whatever the length of the series.
+    Prediction intervals are split conformal, computed at the first interval
+    request (see :mod:`skgru._intervals`): out-of-sample errors, from the
+    network's own validation period with ``early_stopping``, else from a second
+    network trained without each series' last points (at least the horizon, at
+    least 12), give a per-step scale and symmetric quantiles.
 
     Parameters
     ----------
@@ -148,7 +141,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     validation_fraction : float, default=0.1
         Share of the windows held out when ``early_stopping`` is True.
     n_iter_no_change : int, default=10
-        Epochs without improvement by at least ``tol`` before training stops.
+        Training stops once more than this many epochs in a row did not improve
+        by at least ``tol``.
     tol : float, default=1e-4
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     device : str or torch.device, default="auto"
@@ -327,21 +321,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
     # --- sktime API -----------------------------------------------------------------
     def _fit(self, y, X, fh):
-        """Fit the network to training data.
+        """Fit the network to ``y`` (a DataFrame, row MultiIndex for panels).
 
-        Parameters
-        ----------
-        y : pandas.DataFrame
-            Target series; a row MultiIndex holds a panel or hierarchy.
-        X : pandas.DataFrame or None
-            Exogenous series with the same index as ``y``.
-        fh : ForecastingHorizon or None
-            Horizon the forecaster will be asked for; sets the trained horizon
-            when ``horizon`` is None.
-
-        Returns
-        -------
-        self : GRUForecaster
+        ``X`` has the index of ``y`` or is None; ``fh`` (or None) sets the trained
+        horizon when ``horizon`` is None. Returns self.
         """
         validate_parameter_constraints(
             self._parameter_constraints,
@@ -359,7 +342,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         )
         self._history = join_series(split_series(y), X)
         self._keys = list(self._history)
-        ys, Xs = self._arrays(self._history.values())
+        ys, Xs = series_arrays(self._history.values())
         requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = window_and_horizon(
             [len(y) for y in ys],
@@ -385,36 +368,19 @@ class GRUForecaster(GRUBase, BaseForecaster):
         return self
 
     def _predict(self, fh, X):
-        """Forecast the time points of ``fh``.
+        """Point forecasts (a DataFrame in the index layout of ``y``) at ``fh``.
 
-        Parameters
-        ----------
-        fh : ForecastingHorizon
-            Out-of-sample time points, relative to each series' own last time.
-        X : pandas.DataFrame or None
-            Exogenous values covering every step from the cutoff to the end of
-            ``fh`` (needed exactly when ``X`` was passed to ``fit``).
-
-        Returns
-        -------
-        y_pred : pandas.DataFrame
-            Point forecasts, in the index layout of ``y``.
+        ``fh`` counts from each series' own last time point; ``X`` covers every
+        step up to the end of ``fh`` (needed exactly when X was passed to fit).
         """
         index, steps, values, _ = self._forecast_frame(fh, X)
         flat = np.concatenate([values[i, s - 1] for i, s in enumerate(steps)], axis=0)
         return pd.DataFrame(flat, index=index, columns=self._y_columns)
 
     def _predict_quantiles(self, fh, X, alpha):
-        """Quantile forecasts from the calibrated out-of-sample errors.
+        """Quantiles at levels ``alpha`` (in (0, 1)); ``fh``, ``X`` as for predict.
 
-        Parameters
-        ----------
-        fh : ForecastingHorizon
-            Out-of-sample time points.
-        X : pandas.DataFrame or None
-            Exogenous values, as for :meth:`predict`.
-        alpha : list of float
-            Quantile levels in (0, 1).
+        The interval model is calibrated at the first call and then kept.
 
         Returns
         -------
@@ -422,17 +388,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns ``(variable, alpha)``; rows as for :meth:`predict`.
         """
         index, steps, values, local = self._forecast_frame(fh, X)
-        n_y = len(self._y_columns)
         model = self._calibration.get(self).model
-        levels = model.quantile_offsets(alpha)  # (n_alpha, n_y)
-        blocks = []
-        for i, s in enumerate(steps):
-            spread = model.step_scale(s) * local[i]  # (n_steps, n_y)
-            point = values[i, s - 1]
-            blocks.append(point[:, None, :] + spread[:, None, :] * levels[None])
-        stacked = np.concatenate(blocks, axis=0)  # (rows, n_alpha, n_y)
+        quantiles = model.quantile_forecasts(values, steps, local, alpha)
         columns = pd.MultiIndex.from_product([self._y_columns, list(alpha)])
-        flat = stacked.transpose(0, 2, 1).reshape(len(index), n_y * len(alpha))
+        flat = quantiles.transpose(0, 2, 1).reshape(len(index), -1)
         return pd.DataFrame(flat, index=index, columns=columns)
 
     def _update(self, y, X=None, update_params=True):
@@ -456,17 +415,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         """
         if (X is None) != (self._x_columns is None):
             raise ValueError(x_mismatch_message("update", X is None))
-        new = join_series(split_series(y), X)
-        unknown = [key for key in new if key not in self._history]
-        if unknown:
-            raise ValueError(
-                f"update got series {unknown[:3]} that were not seen in fit; the "
-                "forecaster knows only the series it was fitted on."
-            )
-        for key, part in new.items():
-            self._history[key] = self._history[key].extended(part)
+        extend_history(self._history, join_series(split_series(y), X))
         if update_params:
-            ys, Xs = self._arrays(self._history.values())
+            ys, Xs = series_arrays(self._history.values())
             # a new independent stream for each continuation
             seed = spawn_seeds(self._seeds["training"], self.trainer_.n_iter + 1)[-1]
             _, _, self._validation_start = self._train(
@@ -486,24 +437,6 @@ class GRUForecaster(GRUBase, BaseForecaster):
             differencing=self.differencing,
             normalization=self.normalization,
         )
-
-    @staticmethod
-    def _arrays(series):
-        ys = [s.y for s in series]
-        xs = [s.X for s in series]
-        return ys, None if xs[0] is None else xs
-
-    def _predictor(self, trainer):
-        """``predict(past, extra)`` on numpy arrays, for the numpy engines."""
-        device = self.device_
-
-        def predict(past, extra):
-            inputs = (to_tensor(past, device),)
-            if extra is not None:
-                inputs += (to_tensor(extra, device),)
-            return trainer.predict(inputs).cpu().numpy().astype(np.float64)
-
-        return predict
 
     # --- training ---------------------------------------------------------------
     def _train(self, space, ys, Xs, weight_seed, seed, trainer=None, verbose=0):
@@ -575,60 +508,40 @@ class GRUForecaster(GRUBase, BaseForecaster):
             steps.append(step)
             index_parts.append((key, fh.to_absolute_index(cutoff)))
         n_steps = int(max(step.max() for step in steps))
-        n_blocks = -(-n_steps // self.horizon_)
-        if xs is not None:
-            for i, (key, s) in enumerate(zip(self._keys, series, strict=True)):
-                x_futures.append(self._future_x(i, key, s, xs, fh, n_steps, n_blocks))
+        for i, (key, s) in enumerate(zip(self._keys, series, strict=True)):
+            if xs is not None and key not in xs:
+                raise ValueError(f"X passed to predict has no rows for series {key}.")
+            if xs is not None:
+                cutoff = series_cutoff(s.index, self.cutoff)
+                future = future_exog(xs[key][self._x_columns], key, cutoff, fh, n_steps)
+                x_futures.append(self._space_.future_x(i, future))
         ids = np.arange(len(series))
         origins = np.array([len(s) for s in series])
-        ys, Xs = self._arrays(series)
+        ys, Xs = series_arrays(series)
         ctx, x_ctx = self._space_.contexts(ys, Xs, origins, ids)
         x_future = np.stack(x_futures) if x_futures else None
         values = self._space_.roll_out(
-            self._predictor(self.trainer_), ctx, x_ctx, x_future, origins, ids, n_steps
+            numpy_predictor(self.trainer_), ctx, x_ctx, x_future, origins, ids, n_steps
         )
         local = self._space_.local_scale(ctx, ids)
-        if self._multiindex_names is None:
-            index = index_parts[0][1]
-            index.name = self._history[self._keys[0]].index.name
-        else:
-            tuples = [(*key, t) for key, absolute in index_parts for t in absolute]
-            index = pd.MultiIndex.from_tuples(tuples, names=self._multiindex_names)
+        time_name = self._history[self._keys[0]].index.name
+        index = forecast_index(index_parts, self._multiindex_names, time_name)
         return index, steps, values, local
-
-    def _future_x(self, i, key, s, xs, fh, n_steps, n_blocks):
-        """Standardized future X of one series, padded to whole horizon blocks."""
-        if key not in xs:
-            raise ValueError(f"X passed to predict has no rows for series {key}.")
-        future = future_exog(
-            xs[key][self._x_columns],
-            key,
-            series_cutoff(s.index, self.cutoff),
-            fh,
-            n_steps,
-        )
-        values = self._space_.standard_x(i, future)
-        padded = n_blocks * self.horizon_
-        if padded > n_steps:  # unknown X beyond fh: carry the last value forward
-            values = np.concatenate(
-                [values, np.repeat(values[-1:], padded - n_steps, axis=0)]
-            )
-        return values
 
     # --- intervals -----------------------------------------------------------------
     def _calibrate(self, n_cal):
         """Where the interval errors come from, and the interval model."""
-        ys, Xs = self._arrays([self._history[key] for key in self._keys])
+        ys, Xs = series_arrays([self._history[key] for key in self._keys])
         seeds = self._seeds["calibration weights"], self._seeds["calibration training"]
 
         def refit(short_ys, short_Xs, scale_ys, scale_Xs):
             space = self._space(scale_ys, scale_Xs)
             trainer, _, _ = self._train(space, short_ys, short_Xs, *seeds)
-            return space, self._predictor(trainer)
+            return space, numpy_predictor(trainer)
 
         return calibrate(
             self._space_,
-            self._predictor(self.trainer_),
+            numpy_predictor(self.trainer_),
             ys,
             Xs,
             n_cal,
@@ -638,43 +551,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
         )
 
     # --- tuning -----------------------------------------------------------------------
-    @classmethod
-    def search_space(cls, sp=None):
-        """A default search space over what moves a GRUForecaster's accuracy.
-
-        For :class:`~skgru.ForecastingWhaleSearchCV` (or sktime's randomized
-        search): window length, hidden size, learning rate, dropout, and the
-        level/trend handling. It is a plain dict, so it can be extended or
-        narrowed, for example ``{**GRUForecaster.search_space(12),
-        "num_layers": [1, 2]}``.
-
-        Parameters
-        ----------
-        sp : int or None, default=None
-            Season length (12 for monthly data). Window lengths of one to three
-            seasons are searched, next to the automatic choice (None); without
-            ``sp``, 6, 12 and 24 time points.
-
-        Returns
-        -------
-        param_distributions : dict
-            Parameter names mapped to lists or scipy.stats distributions.
-
-        Raises
-        ------
-        ValueError
-            If ``sp`` is not a positive integer.
-
-        Examples
-        --------
-        >>> from skgru import GRUForecaster
-        >>> sorted(GRUForecaster.search_space(sp=12))
-        ['detrend', 'dropout', 'hidden_size', 'learning_rate', 'normalization', \
-'window_length']
-        >>> GRUForecaster.search_space(sp=12)["window_length"]
-        [None, 12, 24, 36]
-        """
-        return default_search_space(sp)
+    #: ``GRUForecaster.search_space(sp=None)``: the default search space, a dict.
+    search_space = staticmethod(default_search_space)
 
     # --- test configurations ---------------------------------------------------------
     @classmethod

@@ -105,3 +105,31 @@ def test_interval_model_scale_grows_with_the_step_and_quantiles_are_symmetric():
     offsets = model.quantile_offsets([0.1, 0.9])[:, 0]
     np.testing.assert_allclose(offsets[0], -offsets[1])
     assert 1.0 < offsets[1] < 1.6
+
+
+def test_future_x_is_standardized_and_padded_to_whole_horizon_blocks():
+    y, X = _trend(20), np.arange(40.0).reshape(20, 2)
+    space = ModelSpace.fit([y], [X], window_length=3, horizon=4)
+    future = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0]])
+    padded = space.future_x(0, future)
+    assert padded.shape == (8, 2)  # 5 steps -> two blocks of the horizon 4
+    np.testing.assert_allclose(padded[:5], space.standard_x(0, future))
+    # steps beyond fh carry the last known value forward
+    np.testing.assert_allclose(padded[5:], np.repeat(padded[4:5], 3, axis=0))
+    assert space.future_x(0, future[:4]).shape == (4, 2)  # whole block: no padding
+
+
+def test_quantile_forecasts_follow_the_asked_steps_and_the_local_scale():
+    rng = np.random.default_rng(0)
+    residuals = {h: list(rng.normal(size=(100, 1))) for h in (1, 2, 3)}
+    model = IntervalModel.fit(residuals)
+    values = np.arange(2 * 3, dtype=float).reshape(2, 3, 1)  # 2 series, 3 steps
+    steps = [np.array([1, 3]), np.array([2])]
+    local = np.array([[1.0], [10.0]])
+    q = model.quantile_forecasts(values, steps, local, [0.25, 0.5, 0.75])
+    assert q.shape == (3, 3, 1)  # rows: series 0 steps 1, 3; series 1 step 2
+    np.testing.assert_allclose(q[:, 1, 0], [0.0, 2.0, 4.0])  # the median is the point
+    offsets = model.quantile_offsets([0.75])[0, 0]
+    expected = offsets * model.step_scale(np.array([2]))[0, 0] * 10.0
+    np.testing.assert_allclose(q[2, 2, 0] - q[2, 1, 0], expected)
+    np.testing.assert_allclose(q[:, 2, 0] - q[:, 1, 0], q[:, 1, 0] - q[:, 0, 0])
