@@ -440,12 +440,11 @@ def window_and_horizon(
 
 
 def default_search_space(sp=None):
-    """The default search space over what moves a GRUForecaster's accuracy.
+    """A default search space over what moves a GRUForecaster's accuracy.
 
-    Also reachable as ``GRUForecaster.search_space``. For
-    :class:`~skgru.ForecastingWhaleSearchCV` (or sktime's randomized search):
-    window length, hidden size, learning rate, dropout, and the level/trend
-    handling. It is a plain dict, so it can be extended or narrowed, for example
+    ``GRUForecaster.search_space(sp)``, for :class:`~skgru.ForecastingWhaleSearchCV`
+    (or sktime's randomized search): window length, hidden size, learning rate,
+    dropout, and the level/trend handling. It is a plain dict, so it can be extended or narrowed, for example
     ``{**GRUForecaster.search_space(12), "num_layers": [1, 2]}``.
 
     Parameters
