@@ -7,8 +7,16 @@ sktime's ``parallelize``), so a candidate that fails on any fold scores
 ``error_score``, and reports the spread of the fold scores.
 """
 
+import contextlib
+import warnings
+
 import numpy as np
-from sklearn.utils._param_validation import validate_parameter_constraints
+import pandas as pd
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import (
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sktime.forecasting.model_evaluation import evaluate
 from sktime.forecasting.model_selection._base import BaseGridSearch
 from sktime.utils.parallel import parallelize
@@ -24,6 +32,56 @@ from skgru.woa import SEARCH_VARIANT
 
 __all__ = ["ForecastingWhaleSearchCV"]
 
+#: The WOA parameters both tuners share, and how a near tie is broken.
+_CONSTRAINTS = {
+    **SEARCH_PARAMETER_CONSTRAINTS,
+    "tie_break": [StrOptions({"untuned"}), None],
+}
+
+
+def _select(results, name, lower_is_better, tie_break):
+    """Row of ``results`` to refit: the best mean score, or row 0 on a near tie.
+
+    With ``tie_break="untuned"`` the forecaster as given (row 0, scored first by
+    the search) wins when its mean is within one standard error of the best
+    mean: the best row's fold standard deviation over the square root of its
+    number of folds (Breiman's one-standard-error rule).
+    """
+    means = results[f"mean_{name}"].to_numpy(dtype=float)
+    sign = 1.0 if lower_is_better else -1.0  # sign * score: lower is better
+    best = int(np.nanargmin(sign * means))
+    if tie_break is None or best == 0 or np.isnan(means[0]):
+        return best
+    n_folds = results.filter(regex=rf"^split\d+_{name}$").shape[1]
+    error = results.loc[best, f"std_{name}"] / np.sqrt(max(n_folds, 1))
+    return 0 if sign * (means[0] - means[best]) <= error else best
+
+
+@contextlib.contextmanager
+def _no_repeated_config_warning():
+    """Silence sktime's ``remember_data`` FutureWarning while cloning candidates.
+
+    sktime (1.x) emits it at every construction of a forecaster that leaves the
+    config at its default; the user saw it when building their forecaster, and a
+    search would repeat it for every clone of every fold. Other warnings are
+    shown. Warnings are recorded and then re-issued because sktime's forecasters
+    reset the ``FutureWarning`` filters while they fit.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        yield
+    shown = set()
+    for warning in caught:
+        key = (warning.category, str(warning.message), warning.filename, warning.lineno)
+        if key in shown or (
+            issubclass(warning.category, FutureWarning)
+            and "The default of config ``remember_data``" in str(warning.message)
+        ):
+            continue
+        shown.add(key)
+        warnings.warn_explicit(
+            warning.message, warning.category, warning.filename, warning.lineno
+        )
+
 
 def _fit_and_score(params, meta):
     """Cross-validate one candidate: fold scores, their mean and spread, timings.
@@ -32,16 +90,17 @@ def _fit_and_score(params, meta):
     ``error_score``) when any fold failed, as in scikit-learn's searches.
     """
     name = meta["scoring_name"]
-    forecaster = meta["forecaster"].clone().set_params(**params)
-    folds = evaluate(
-        forecaster,
-        cv=meta["cv"],
-        y=meta["y"],
-        X=meta["X"],
-        strategy=meta["strategy"],
-        scoring=meta["scoring"],
-        error_score=meta["error_score"],
-    )
+    with _no_repeated_config_warning():
+        forecaster = meta["forecaster"].clone().set_params(**params)
+        folds = evaluate(
+            forecaster,
+            cv=meta["cv"],
+            y=meta["y"],
+            X=meta["X"],
+            strategy=meta["strategy"],
+            scoring=meta["scoring"],
+            error_score=meta["error_score"],
+        )
     scores = folds[name].to_numpy(dtype=float)
     row = {f"mean_{name}": scores.mean(), f"std_{name}": scores.std()}
     row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
@@ -109,6 +168,16 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Passed to the backend, e.g. ``{"n_jobs": 2}``.
     random_state : int, RandomState instance or None, default=None
         Seed of every random draw of the search (all drawn in the main process).
+    tie_break : {"untuned", None}, default="untuned"
+        ``"untuned"``: when the forecaster as given (the first row of
+        ``cv_results_``) scores within one standard error of the best candidate
+        (the standard deviation of the best candidate's fold scores over the
+        square root of the number of folds), it is selected and refitted
+        instead: a cross-validation gain smaller than its own noise rarely
+        carries over to new data (see ``benchmarks/bench_tuned_holdout.py``).
+        None selects the best mean score, as sktime's tuners do. Either way
+        ``cv_results_`` ranks by mean score, and ``best_index_`` points at the
+        selected row.
 
     Attributes
     ----------
@@ -119,7 +188,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     best_score_ : float
         Its mean cross-validated score, in the metric's units.
     best_index_ : int
-        Its row in ``cv_results_``.
+        Its row in ``cv_results_`` (see ``tie_break``).
     cv_results_ : pd.DataFrame
         One row per distinct candidate of every iteration.
     n_best_forecasters_, n_best_scores_ : list
@@ -192,6 +261,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         backend="loky",
         backend_params=None,
         random_state=None,
+        tie_break="untuned",
     ):
         self.param_distributions = param_distributions
         self.n_agents = n_agents
@@ -201,6 +271,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.random_state = random_state
+        self.tie_break = tie_break
         super().__init__(
             forecaster=forecaster,
             cv=cv,
@@ -222,7 +293,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         self._X = getattr(self, "_X", None)
 
     def _fit(self, y, X, fh):
-        """Search, then refit the best candidate; see sktime's ``BaseGridSearch``.
+        """Search, select (see ``tie_break``), refit; sktime's ``BaseGridSearch`` flow.
 
         Parameters
         ----------
@@ -238,21 +309,55 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         self : ForecastingWhaleSearchCV
         """
         validate_parameter_constraints(
-            SEARCH_PARAMETER_CONSTRAINTS,
-            {name: getattr(self, name) for name in SEARCH_PARAMETER_CONSTRAINTS},
+            _CONSTRAINTS,
+            {name: getattr(self, name) for name in _CONSTRAINTS},
             caller_name=type(self).__name__,
         )
+        scoring = check_scoring(self.scoring, obj=self)
+        name = f"test_{scoring.name}"
+        lower_is_better = scoring.get_tag("lower_is_better")
         self._search_data = (y, X)
         try:
-            super()._fit(y, X, fh)
+            results = pd.DataFrame(self._run_search(None))
         finally:
             del self._search_data
+        ranks = results[f"mean_{name}"].rank(ascending=lower_is_better)
         # failed candidates (NaN score) rank last, as in scikit-learn
-        rank = self.cv_results_.filter(like="rank_").columns[0]
-        ranks = self.cv_results_[rank]
-        last = ranks.max() + 1 if ranks.notna().any() else 1
-        self.cv_results_[rank] = ranks.fillna(last)
+        results[f"rank_{name}"] = ranks.fillna(
+            ranks.max() + 1 if ranks.notna().any() else 1
+        )
+        self.cv_results_ = results
+        if results[f"mean_{name}"].isna().all():
+            raise NotFittedError(
+                "All fits of the forecaster failed; set error_score='raise' to see "
+                f"the exceptions. Failed forecaster: {self.forecaster}"
+            )
+        self.best_index_ = _select(results, name, lower_is_better, self.tie_break)
+        self.best_score_ = results.loc[self.best_index_, f"mean_{name}"]
+        self.best_params_ = results.loc[self.best_index_, "params"]
+        self.best_forecaster_ = self._refitted(self.best_params_, y, X, fh)
+        order = results.sort_values(f"rank_{name}", kind="stable").index
+        n_best = self.return_n_best_forecasters
+        n_best = len(order) if n_best == -1 else min(n_best, len(order))
+        self.n_best_forecasters_, self.n_best_scores_ = [], []
+        for i in order[:n_best]:
+            forecaster = (
+                self.best_forecaster_
+                if i == self.best_index_
+                else self._refitted(results.loc[i, "params"], y, X, fh)
+            )
+            rank = str(int(results.loc[i, f"rank_{name}"]))
+            self.n_best_forecasters_.append((rank, forecaster))
+            self.n_best_scores_.append(results.loc[i, f"mean_{name}"])
         return self
+
+    def _refitted(self, params, y, X, fh):
+        """A clone of ``forecaster`` with ``params``, fitted on all data (``refit``)."""
+        with _no_repeated_config_warning():
+            forecaster = self.forecaster.clone().set_params(**params)
+            if self.refit:
+                forecaster.fit(y=y, X=X, fh=fh)
+        return forecaster
 
     def _fixed_params(self, space):
         """``{name: splitter's largest fh step}`` for each ``horizon`` left None.

@@ -370,3 +370,67 @@ def test_the_default_search_space_tunes_a_gru_forecaster():
     assert search.predict().shape == (2,)
     with pytest.raises(ValueError, match="sp must be None or a positive int"):
         GRUForecaster.search_space(sp=0)
+
+
+def _drift_search(tie_break):
+    return naive_search(
+        forecaster=NaiveForecaster(strategy="drift"),
+        param_distributions={"window_length": [2, 3, 6, 12, 24, 36]},
+        n_agents=4,
+        max_iter=2,
+        tie_break=tie_break,
+    ).fit(Y, fh=[1, 2, 3])
+
+
+def test_a_near_tie_with_the_forecaster_as_given_selects_it():
+    column = "mean_test_MeanAbsolutePercentageError"
+    best_mean = _drift_search(None)
+    results = best_mean.cv_results_
+    best = int(results[column].idxmin())
+    assert best != 0 and best_mean.best_index_ == best
+    assert best_mean.best_score_ == results[column].min()
+    # the untuned drift (window_length=None, row 0) is within one standard error
+    n_folds = results.filter(regex=r"^split\d+_").shape[1]
+    error = results.loc[best, column.replace("mean_", "std_")] / np.sqrt(n_folds)
+    assert results.loc[0, column] - results.loc[best, column] <= error
+
+    tied = _drift_search("untuned")
+    assert tied.best_index_ == 0 and tied.best_params_ == {"window_length": None}
+    assert tied.best_score_ == tied.cv_results_.loc[0, column]
+    assert tied.best_forecaster_.get_params()["window_length"] is None
+    # ranks still follow the mean score; only the selection differs
+    pd.testing.assert_frame_equal(
+        tied.cv_results_.drop(columns=["mean_fit_time", "mean_pred_time"]),
+        results.drop(columns=["mean_fit_time", "mean_pred_time"]),
+    )
+
+
+def test_a_clear_win_over_the_forecaster_as_given_is_kept():
+    search = naive_search(
+        forecaster=NaiveForecaster(strategy="mean", window_length=12),
+        param_distributions={"window_length": [2, 3, 6, 12, 24, 36]},
+        n_agents=4,
+        max_iter=2,
+    ).fit(Y, fh=[1, 2, 3])
+    assert search.tie_break == "untuned"  # the default
+    assert search.best_params_ == {"window_length": 24}
+    assert search.best_index_ != 0
+
+
+def test_tie_break_is_validated():
+    with pytest.raises(ValueError, match="tie_break"):
+        naive_search(tie_break="simplest").fit(Y, fh=[1, 2, 3])
+
+
+def test_the_search_does_not_repeat_sktimes_config_warning():
+    forecaster = NaiveForecaster(strategy="drift")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        naive_search(
+            forecaster=forecaster,
+            param_distributions={"window_length": [2, 3]},
+            n_agents=2,
+            max_iter=1,
+        ).fit(Y, fh=[1, 2, 3])
+    repeated = [w for w in caught if "remember_data" in str(w.message)]
+    assert len(repeated) <= 1  # sktime < 1.3 warns once, at the tuner's construction
