@@ -444,7 +444,8 @@ def default_search_space(sp=None):
 
     ``GRUForecaster.search_space(sp)``, for :class:`~skgru.ForecastingWhaleSearchCV`
     (or sktime's randomized search): window length, hidden size, learning rate,
-    dropout, and the level/trend handling. It is a plain dict, so it can be extended or narrowed, for example
+    dropout, and the level/trend handling. It is a plain dict, so it can be
+    extended or narrowed, for example
     ``{**GRUForecaster.search_space(12), "num_layers": [1, 2]}``.
 
     Parameters

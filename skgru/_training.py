@@ -242,7 +242,8 @@ class Trainer:
             Drives the validation split, the batch order and dropout.
         early_stopping : bool
             Hold out ``validation_fraction`` of the samples, stop when their R^2
-            has not improved by ``tol`` for ``n_iter_no_change`` epochs, and end
+            has not improved by ``tol`` for more than ``n_iter_no_change`` epochs
+            (:class:`skgru._stopping.NoImprovement`), and end
             with the best weights. Otherwise the training loss is watched.
         verbose : int
             Print one line per epoch when positive.

@@ -136,13 +136,17 @@ class GRUForecaster(GRUBase, BaseForecaster):
     early_stopping : bool, default=False
         Validate on the last windows of each series in time (no training window
         reaches into that period), stop when their R^2 has not improved by
-        ``tol`` for ``n_iter_no_change`` epochs, and keep the best weights. The
+        ``tol`` for more than ``n_iter_no_change`` epochs, and keep the best
+        weights. The
         intervals then come from the same network, without a second fit.
     validation_fraction : float, default=0.1
         Share of the windows held out when ``early_stopping`` is True.
     n_iter_no_change : int, default=10
         Training stops once more than this many epochs in a row did not improve
-        by at least ``tol``.
+        by at least ``tol`` (the validation R^2 with ``early_stopping``, else the
+        training loss). With ``lr_schedule="cosine"`` and no early stopping, the
+        schedule runs to its end: the loss is only watched with a constant
+        learning rate.
     tol : float, default=1e-4
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     device : str or torch.device, default="auto"

@@ -7,13 +7,14 @@ sktime's ``parallelize``), so a candidate that fails on any fold scores
 ``error_score``, and reports the spread of the fold scores.
 """
 
-import contextlib
-import warnings
+import numbers
 
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import (
+    Interval,
+    Options,
     StrOptions,
     validate_parameter_constraints,
 )
@@ -32,10 +33,14 @@ from skgru.woa import SEARCH_VARIANT
 
 __all__ = ["ForecastingWhaleSearchCV"]
 
-#: The WOA parameters both tuners share, and how a near tie is broken.
+#: The WOA parameters both tuners share, how a near tie is broken, how many to keep.
 _CONSTRAINTS = {
     **SEARCH_PARAMETER_CONSTRAINTS,
     "tie_break": [StrOptions({"untuned"}), None],
+    "return_n_best_forecasters": [
+        Interval(numbers.Integral, 1, None, closed="left"),
+        Options(numbers.Integral, {-1}),
+    ],
 }
 
 
@@ -57,32 +62,6 @@ def _select(results, name, lower_is_better, tie_break):
     return 0 if sign * (means[0] - means[best]) <= error else best
 
 
-@contextlib.contextmanager
-def _no_repeated_config_warning():
-    """Silence sktime's ``remember_data`` FutureWarning while cloning candidates.
-
-    sktime (1.x) emits it at every construction of a forecaster that leaves the
-    config at its default; the user saw it when building their forecaster, and a
-    search would repeat it for every clone of every fold. Other warnings are
-    shown. Warnings are recorded and then re-issued because sktime's forecasters
-    reset the ``FutureWarning`` filters while they fit.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        yield
-    shown = set()
-    for warning in caught:
-        key = (warning.category, str(warning.message), warning.filename, warning.lineno)
-        if key in shown or (
-            issubclass(warning.category, FutureWarning)
-            and "The default of config ``remember_data``" in str(warning.message)
-        ):
-            continue
-        shown.add(key)
-        warnings.warn_explicit(
-            warning.message, warning.category, warning.filename, warning.lineno
-        )
-
-
 def _fit_and_score(params, meta):
     """Cross-validate one candidate: fold scores, their mean and spread, timings.
 
@@ -90,17 +69,16 @@ def _fit_and_score(params, meta):
     ``error_score``) when any fold failed, as in scikit-learn's searches.
     """
     name = meta["scoring_name"]
-    with _no_repeated_config_warning():
-        forecaster = meta["forecaster"].clone().set_params(**params)
-        folds = evaluate(
-            forecaster,
-            cv=meta["cv"],
-            y=meta["y"],
-            X=meta["X"],
-            strategy=meta["strategy"],
-            scoring=meta["scoring"],
-            error_score=meta["error_score"],
-        )
+    forecaster = meta["forecaster"].clone().set_params(**params)
+    folds = evaluate(
+        forecaster,
+        cv=meta["cv"],
+        y=meta["y"],
+        X=meta["X"],
+        strategy=meta["strategy"],
+        scoring=meta["scoring"],
+        error_score=meta["error_score"],
+    )
     scores = folds[name].to_numpy(dtype=float)
     row = {f"mean_{name}": scores.mean(), f"std_{name}": scores.std()}
     row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
@@ -144,8 +122,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     tol : float, default=0.0
         Minimum improvement that counts, in the metric's units.
     scoring : sktime metric (BaseMetric), str, or callable, default=None
-        Metric to optimize; ``MeanAbsolutePercentageError(symmetric=True)`` if None.
-        Its ``lower_is_better`` tag sets the direction.
+        Metric to optimize; sktime's default ``MeanAbsolutePercentageError()``
+        (``symmetric=False``) if None. Its ``lower_is_better`` tag sets the
+        direction.
     strategy : {"refit", "update", "no-update_params"}, default="refit"
         How each fold's forecaster sees new data, as in ``evaluate``.
     update_behaviour : {"full_refit", "inner_only", "no_update"}, default="full_refit"
@@ -157,8 +136,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     verbose : int, default=0
         Print one line per iteration when positive.
     return_n_best_forecasters : int, default=1
-        Keep the n best forecasters (refitted when ``refit``) in
-        ``n_best_forecasters_``; -1 keeps all.
+        Keep n forecasters (refitted when ``refit``) in ``n_best_forecasters_``:
+        the selected one (``best_forecaster_``, not refitted twice), then the
+        others by rank; -1 keeps all.
     error_score : "raise" or numeric, default=np.nan
         Score given to a candidate whose fit fails; the search goes on.
     backend : str, default="loky"
@@ -170,14 +150,18 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Seed of every random draw of the search (all drawn in the main process).
     tie_break : {"untuned", None}, default="untuned"
         ``"untuned"``: when the forecaster as given (the first row of
-        ``cv_results_``) scores within one standard error of the best candidate
-        (the standard deviation of the best candidate's fold scores over the
-        square root of the number of folds), it is selected and refitted
-        instead: a cross-validation gain smaller than its own noise rarely
-        carries over to new data (see ``benchmarks/bench_tuned_holdout.py``).
-        None selects the best mean score, as sktime's tuners do. Either way
-        ``cv_results_`` ranks by mean score, and ``best_index_`` points at the
-        selected row.
+        ``cv_results_``) scores within one standard error of the best candidate,
+        it is selected and refitted instead: a cross-validation gain smaller than
+        its own noise rarely carries over to new data (see
+        ``benchmarks/bench_tuned_holdout.py``). The standard error is Breiman's,
+        unpaired: the population standard deviation (``std_test_*``, ddof 0) of
+        the best candidate's fold scores over the square root of the number of
+        folds. It does not apply when the forecaster as given could not be scored
+        (a searched name it does not have). None selects the best mean score, as
+        sktime's tuners do. Either way ``cv_results_`` ranks by mean score and
+        ``best_score_history_`` and the ``verbose`` lines follow the best mean;
+        ``best_index_``, ``best_params_``, ``best_score_`` and
+        ``best_forecaster_`` describe the selected row.
 
     Attributes
     ----------
@@ -192,14 +176,23 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     cv_results_ : pd.DataFrame
         One row per distinct candidate of every iteration.
     n_best_forecasters_, n_best_scores_ : list
-        The ``return_n_best_forecasters`` best, as ``(rank, forecaster)`` pairs and
-        scores.
+        The selected forecaster, then the next best by rank, as ``(rank,
+        forecaster)`` pairs (the rank as a string, as in sktime) and mean scores.
     best_score_history_ : list of float
         Best score after each iteration, in the metric's units.
     n_iter_ : int
         Number of WOA iterations run.
     n_evaluations_ : int
         Number of distinct candidates evaluated.
+
+    Raises
+    ------
+    sklearn.utils._param_validation.InvalidParameterError
+        From ``fit``, for an invalid WOA parameter, ``tie_break`` or
+        ``return_n_best_forecasters`` (a ``ValueError``).
+    sklearn.exceptions.NotFittedError
+        From ``fit``, when every candidate failed (all scores NaN); set
+        ``error_score="raise"`` to see the exceptions.
 
     See Also
     --------
@@ -332,11 +325,14 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
                 "All fits of the forecaster failed; set error_score='raise' to see "
                 f"the exceptions. Failed forecaster: {self.forecaster}"
             )
-        self.best_index_ = _select(results, name, lower_is_better, self.tie_break)
+        tie_break = self.tie_break if self._as_given_scored else None
+        self.best_index_ = _select(results, name, lower_is_better, tie_break)
         self.best_score_ = results.loc[self.best_index_, f"mean_{name}"]
         self.best_params_ = results.loc[self.best_index_, "params"]
         self.best_forecaster_ = self._refitted(self.best_params_, y, X, fh)
-        order = results.sort_values(f"rank_{name}", kind="stable").index
+        # the selected forecaster first, then the others by rank
+        by_rank = results.sort_values(f"rank_{name}", kind="stable").index
+        order = [self.best_index_, *(i for i in by_rank if i != self.best_index_)]
         n_best = self.return_n_best_forecasters
         n_best = len(order) if n_best == -1 else min(n_best, len(order))
         self.n_best_forecasters_, self.n_best_scores_ = [], []
@@ -353,10 +349,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
 
     def _refitted(self, params, y, X, fh):
         """A clone of ``forecaster`` with ``params``, fitted on all data (``refit``)."""
-        with _no_repeated_config_warning():
-            forecaster = self.forecaster.clone().set_params(**params)
-            if self.refit:
-                forecaster.fit(y=y, X=X, fh=fh)
+        forecaster = self.forecaster.clone().set_params(**params)
+        if self.refit:
+            forecaster.fit(y=y, X=X, fh=fh)
         return forecaster
 
     def _fixed_params(self, space):
@@ -406,6 +401,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         }
         space = ParamSpace(self.param_distributions, random_state=self.random_state)
         fixed = self._fixed_params(space)
+        initial = initial_candidate(space, self.forecaster.get_params())
+        # row 0 of the results is the forecaster as given only when it was scored
+        self._as_given_scored = initial is not None
         rows = []
 
         def score_batch(candidates):
@@ -440,7 +438,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             callback=report,
-            initial_params=initial_candidate(space, self.forecaster.get_params()),
+            initial_params=initial,
         )
         self.n_iter_ = result.n_iter
         self.n_evaluations_ = result.n_evaluations

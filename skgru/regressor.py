@@ -74,7 +74,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         Clip the global gradient norm to this value; None does not clip.
     early_stopping : bool, default=True
         Hold out a random ``validation_fraction`` of the training data, stop when
-        its R^2 score has not improved by at least ``tol`` for
+        its R^2 score has not improved by at least ``tol`` for more than
         ``n_iter_no_change`` epochs, and keep the weights of the best epoch
         (unlike ``MLPRegressor``, on by default: small noisy data sets overfit
         without it). Needs at least two samples.

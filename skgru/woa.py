@@ -458,8 +458,9 @@ def whale_minimize(
     res : scipy.optimize.OptimizeResult
         ``x`` (best point, within the bounds), ``fun`` (its value), ``nit``
         (iterations run), ``nfev`` (``nit * n_agents``), ``success``, ``status``
-        (0: ``max_iter`` reached, 1: no improvement for ``n_iter_no_change``
-        iterations, 2: stopped by ``callback``, 3: no finite value found),
+        (0: ``max_iter`` reached, 1: no improvement for more than
+        ``n_iter_no_change`` iterations, 2: stopped by ``callback``, 3: no finite
+        value found),
         ``message``, ``fun_history`` (best value after each iteration, shape
         ``(nit,)``), ``population`` and ``population_energies`` (the last
         evaluated population and its values).

@@ -137,7 +137,12 @@ def test_statistical_pipeline_is_tuned_and_returns_n_best():
     ).fit(Y)
     assert 0 < search.best_score_ < 2.0
     assert len(search.n_best_forecasters_) == 2
-    assert search.n_best_scores_[0] <= search.n_best_scores_[1]
+    # the selected forecaster first (here the pipeline as given, a near tie),
+    # then the best of the others
+    assert search.n_best_forecasters_[0][1] is search.best_forecaster_
+    assert search.n_best_scores_[0] == search.best_score_
+    others = search.cv_results_.drop(index=search.best_index_)
+    assert search.n_best_scores_[1] == others["mean_test_MeanAbsoluteScaledError"].min()
     prediction = search.predict(fh=list(range(1, 13)))
     assert len(prediction) == 12 and np.isfinite(prediction).all()
 
@@ -422,15 +427,51 @@ def test_tie_break_is_validated():
         naive_search(tie_break="simplest").fit(Y, fh=[1, 2, 3])
 
 
-def test_the_search_does_not_repeat_sktimes_config_warning():
-    forecaster = NaiveForecaster(strategy="drift")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        naive_search(
-            forecaster=forecaster,
-            param_distributions={"window_length": [2, 3]},
-            n_agents=2,
-            max_iter=1,
-        ).fit(Y, fh=[1, 2, 3])
-    repeated = [w for w in caught if "remember_data" in str(w.message)]
-    assert len(repeated) <= 1  # sktime < 1.3 warns once, at the tuner's construction
+def test_the_selected_forecaster_comes_first_and_is_fitted_once(monkeypatch):
+    fits = []
+    original = NaiveForecaster.fit
+
+    def counting_fit(self, *args, **kwargs):
+        fits.append(self.get_params()["window_length"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NaiveForecaster, "fit", counting_fit)
+    search = _drift_search("untuned")
+    n_fits_of_search = len(fits)
+    assert search.best_index_ == 0
+    rank, first = search.n_best_forecasters_[0]
+    assert first is search.best_forecaster_
+    assert search.n_best_scores_[0] == search.best_score_
+    # every candidate on 4 folds, plus exactly one refit (the selected one)
+    assert n_fits_of_search == 4 * len(search.cv_results_) + 1
+    assert rank == str(
+        int(search.cv_results_.loc[0, "rank_test_MeanAbsolutePercentageError"])
+    )
+
+
+def test_no_tie_break_without_the_forecaster_as_given():
+    # a conditional space that swaps the component: the pipeline as given has no
+    # "f__deseasonalize", so it is not scored and row 0 is just the first whale
+    pipe = TransformedTargetForecaster([("f", NaiveForecaster(strategy="last"))])
+    space = [
+        {"f": [NaiveForecaster(strategy="mean")], "f__window_length": [2, 3, 24, 36]},
+        {"f": [NaiveForecaster(strategy="drift")], "f__window_length": [2, 3, 24, 36]},
+        {"f": [ThetaForecaster(sp=12)], "f__deseasonalize": [True, False]},
+    ]
+    kwargs = dict(forecaster=pipe, param_distributions=space, n_agents=3, max_iter=1)
+    untuned = naive_search(tie_break="untuned", **kwargs).fit(Y, fh=[1, 2, 3])
+    best_mean = naive_search(tie_break=None, **kwargs).fit(Y, fh=[1, 2, 3])
+    column = "mean_test_MeanAbsolutePercentageError"
+    results = untuned.cv_results_
+    best = int(results[column].idxmin())
+    # row 0 (a whale) is within one standard error of the best: the rule would
+    # have picked it, had it been the forecaster as given
+    error = results.loc[best, column.replace("mean_", "std_")] / np.sqrt(4)
+    assert best != 0 and results.loc[0, column] - results.loc[best, column] <= error
+    assert untuned.best_index_ == best_mean.best_index_ == best
+
+
+@pytest.mark.parametrize("value", [0, -2, 1.5, "2", None])
+def test_return_n_best_forecasters_is_validated(value):
+    with pytest.raises(ValueError, match="return_n_best_forecasters"):
+        naive_search(return_n_best_forecasters=value).fit(Y, fh=[1, 2, 3])
