@@ -5,11 +5,11 @@ For each series the last ``holdout`` points are held out. The untuned
 yardstick); ``ForecastingWhaleSearchCV`` tunes the same forecaster over
 ``GRUForecaster.search_space()`` with rolling origins inside the training part only,
 and its refit (``tie_break=None``: the best mean CV score) is scored on the
-holdout. The "one-SE" column scores the tuner's default ``tie_break="untuned"``
-instead: keep the untuned forecaster (the search's first candidate) when its CV
-score is within one standard error (fold std / sqrt(folds)) of the best
-candidate's; it needs no extra fit, since that forecaster is the untuned one
-fitted with the same seed. The search's own CV history (best score per
+holdout. The "one-SE" column scores the tuner's ``tie_break="untuned"`` instead:
+keep the untuned forecaster (the search's first candidate) when its CV score is
+within one standard error (fold std / sqrt(folds)) of the best candidate's; it
+needs no extra fit, since that forecaster is the untuned one fitted with the same
+seed. The search's own CV history (best score per
 iteration, and the untuned forecaster's CV score, which the search scores as its
 first candidate) is printed next to the holdout result, so a CV gain that does not
 carry over shows.
@@ -75,7 +75,7 @@ def tuner(seed, sp, holdout, n_train, n_agents, max_iter):
         backend="loky",
         backend_params={"n_jobs": 2},
         random_state=seed,
-        tie_break=None,  # the best mean; the one-SE column applies the default rule
+        tie_break=None,  # the best mean; the one-SE column applies the rule
     )
 
 

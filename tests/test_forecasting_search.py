@@ -416,10 +416,17 @@ def test_a_clear_win_over_the_forecaster_as_given_is_kept():
         param_distributions={"window_length": [2, 3, 6, 12, 24, 36]},
         n_agents=4,
         max_iter=2,
+        tie_break="untuned",
     ).fit(Y, fh=[1, 2, 3])
-    assert search.tie_break == "untuned"  # the default
     assert search.best_params_ == {"window_length": 24}
     assert search.best_index_ != 0
+
+
+def test_the_default_selects_the_best_mean():
+    search = _drift_search(None)
+    assert naive_search().tie_break is None
+    column = "mean_test_MeanAbsolutePercentageError"
+    assert search.best_score_ == search.cv_results_[column].min()
 
 
 def test_tie_break_is_validated():
