@@ -152,8 +152,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         None selects the best mean score, as sktime's tuners do. ``"untuned"``:
         when the forecaster as given (the first row of ``cv_results_``) scores
         within one standard error of the best candidate, it is selected and
-        refitted instead (Breiman's one-standard-error rule). Measured on
-        airline it helped on a 24-month holdout and hurt on a 36-month one (see
+        refitted instead (Breiman's one-standard-error rule). Measured on real
+        series it helped once and hurt twice (see
         ``benchmarks/bench_tuned_holdout.py`` and the README), so it is not the
         default. The standard error is
         unpaired: the population standard deviation (``std_test_*``, ddof 0) of
