@@ -35,6 +35,7 @@ from sktime.performance_metrics.forecasting import (
 from sktime.split import ExpandingWindowSplitter
 
 from skgru import ForecastingWhaleSearchCV, GRUForecaster
+from skgru.forecasting_search import _select
 
 
 def _rseries(package, name, freq, start):
@@ -108,12 +109,9 @@ def main():
             tuned.append(mase(y_test, search.predict(), y_train=y_train))
             results = search.cv_results_
             column = results.filter(like="mean_test_").columns[0]
-            # one-standard-error rule: keep the untuned forecaster (row 0) when
-            # its CV score is within one standard error of the best one's
-            best = results.iloc[search.best_index_]
-            n_splits = results.filter(regex=r"^split\d+_test_").shape[1]
-            spread = best[column.replace("mean_", "std_")] / np.sqrt(n_splits)
-            keep_untuned = results[column].iloc[0] <= best[column] + spread
+            # the tuner's own tie_break="untuned" rule, on the same results
+            name = column.removeprefix("mean_")
+            keep_untuned = _select(results, name, True, "untuned") == 0
             one_se.append(untuned[-1] if keep_untuned else tuned[-1])
             histories.append(
                 {
