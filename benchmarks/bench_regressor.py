@@ -114,6 +114,8 @@ def fit_gru_regressor(X, y, cfg):
         # "none" feeds the sequences as they are, as the others do; "sequence"
         # (the default) adds per-sequence channels and head inputs.
         normalization=cfg["normalization"],
+        # the same single network as the others (the default averages three)
+        ensemble_size=1,
         device=str(cfg["device"]),
         random_state=cfg["seed"],
     )

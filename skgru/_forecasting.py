@@ -28,10 +28,10 @@ __all__ = [
 ]
 
 #: Longest window chosen by ``window_length=None``.
-AUTO_WINDOW_MAX = 24
+AUTO_WINDOW_MAX = 48
 
 #: Normalizations of a window (see :meth:`ModelSpace.normalize`).
-NORMALIZATIONS = ("mean", "last", "standard")
+NORMALIZATIONS = ("local", "mean", "last", "standard")
 
 
 def difference(values, differencing):
@@ -122,7 +122,7 @@ class ModelSpace:
         Past time points per window; steps output at once.
     differencing : int
         Order of differencing of y before windowing.
-    normalization : {"mean", "last", "standard"}
+    normalization : {"local", "mean", "last", "standard"}
     """
 
     def __init__(
@@ -191,11 +191,8 @@ class ModelSpace:
         overall value.
         """
         z = np.diff(contexts, n=self.differencing, axis=1)
-        overall = self._step_scale[ids]
-        if z.shape[1] < 2:
-            return overall
-        steps = np.diff(z, axis=1) - self._drift[ids][:, None, :]
-        return np.maximum(np.sqrt(np.mean(steps**2, axis=1)), 0.1 * overall)
+        times = np.arange(z.shape[1])[None, :, None]
+        return self._window_volatility(z - self._drift[ids][:, None, :] * times, ids)
 
     def normalize(self, z, times, ids):
         """Normalized model-space windows and the shift that undoes it.
@@ -212,21 +209,56 @@ class ModelSpace:
         Returns
         -------
         normalized : ndarray of shape (n, window_length, n_y)
-        offset : ndarray of shape (n, 1, n_y)
-            Shift of the detrended values; see :meth:`denormalize`.
+        offset, divisor : ndarray of shape (n, 1, n_y)
+            Shift and scale of the detrended values; see :meth:`denormalize`.
         """
         detrended = z - self._drift[ids][:, None, :] * times[:, :, None]
         if self.normalization == "last":
             offset = detrended[:, -1:, :]
-        elif self.normalization == "mean":
-            offset = detrended.mean(axis=1, keepdims=True)
-        else:
+        elif self.normalization == "standard":
             offset = self._center[ids][:, None, :]
-        return (detrended - offset) / self._scale[ids][:, None, :], offset
+        else:
+            offset = detrended.mean(axis=1, keepdims=True)
+        divisor = self._scale[ids][:, None, :]
+        if self.normalization == "local":
+            local = self._window_volatility(detrended, ids)[:, None, :]
+            divisor = np.sqrt(local * divisor)
+        return (detrended - offset) / divisor, offset, divisor
 
-    def denormalize(self, normalized, times, offset, ids):
+    def _window_volatility(self, detrended, ids):
+        """RMS one-step change (n, n_y) of detrended windows, floored as intervals'.
+
+        The floor is a tenth of the series' overall value; a window of one point
+        has the overall value.
+        """
+        overall = self._step_scale[ids]
+        if detrended.shape[1] < 2:
+            return overall
+        rms = np.sqrt(np.mean(np.diff(detrended, axis=1) ** 2, axis=1))
+        return np.maximum(rms, 0.1 * overall)
+
+    def error_units(self, normalized, ids):
+        """Factor (n, n_y) from normalized errors to units of :meth:`local_scale`.
+
+        ``normalized`` (n, window_length, n_y) are windows as :meth:`normalize`
+        returned them; an error of the network times this factor is the error
+        divided by the window's recent volatility.
+        """
+        scale = self._scale[ids]
+        overall = self._step_scale[ids]
+        if normalized.shape[1] < 2:
+            return scale / overall
+        ratio = np.sqrt(np.mean(np.diff(normalized, axis=1) ** 2, axis=1))
+        if self.normalization == "local":
+            # ratio = rms / sqrt(local * scale), local = max(rms, floor): invert
+            local = np.maximum(ratio**2 * scale, 0.1 * overall)
+            return np.sqrt(local * scale) / local
+        local = np.maximum(ratio * scale, 0.1 * overall)
+        return scale / local
+
+    def denormalize(self, normalized, times, offset, divisor, ids):
         """Model-space values from normalized ones (inverse of :meth:`normalize`)."""
-        detrended = normalized * self._scale[ids][:, None, :] + offset
+        detrended = normalized * divisor + offset
         return detrended + self._drift[ids][:, None, :] * times[:, :, None]
 
     def windows(self, ys, Xs=None):
@@ -255,9 +287,11 @@ class ModelSpace:
             n = len(past)
             series_ids = np.full(n, i)
             times = np.arange(n)[:, None] + np.arange(window + horizon)[None, :]
-            past_in, offset = self.normalize(past, times[:, :window], series_ids)
+            past_in, offset, divisor = self.normalize(
+                past, times[:, :window], series_ids
+            )
             detrended = future - self._drift[i] * times[:, window:, None]
-            target = (detrended - offset) / self._scale[i]
+            target = (detrended - offset) / divisor
             targets.append(target.reshape(n, -1))
             if X is not None:
                 x = self.standard_x(i, X[d:])
@@ -330,7 +364,7 @@ class ModelSpace:
         while produced < n_steps:
             z = np.diff(levels, n=d, axis=1) if d else levels
             past_times = last[:, None] + np.arange(1 - window, 1)[None, :]
-            past, offset = self.normalize(z, past_times, ids)
+            past, offset, divisor = self.normalize(z, past_times, ids)
             extra = None
             if x_context is not None:
                 future_x = x_futures[:, produced : produced + horizon]
@@ -339,7 +373,7 @@ class ModelSpace:
             out = np.asarray(predict(past, extra), dtype=np.float64)
             future_times = last[:, None] + np.arange(1, horizon + 1)[None, :]
             z_future = self.denormalize(
-                out.reshape(n, horizon, n_y), future_times, offset, ids
+                out.reshape(n, horizon, n_y), future_times, offset, divisor, ids
             )
             future = integrate(levels, z_future, d)
             done.append(future)
@@ -394,7 +428,7 @@ def window_and_horizon(
 ):
     """Window length and trained horizon for series of these (raw) lengths.
 
-    ``window_length=None`` chooses ``min(24, shortest // 4)`` (at least 1);
+    ``window_length=None`` chooses ``min(48, shortest // 4)`` (at least 1);
     ``horizon=None`` takes ``requested`` (the largest step of ``fh``, else the
     window), capped so the shortest series gives a window and the longest at
     least as many windows as steps; a capped horizon is a ``UserWarning``.
@@ -485,6 +519,6 @@ def default_search_space(sp=None):
         "hidden_size": [16, 32, 64],
         "learning_rate": loguniform(1e-3, 2e-2),
         "dropout": uniform(0.0, 0.3),
-        "normalization": ["mean", "last"],
+        "normalization": ["local", "mean", "last"],
         "detrend": [True, False],
     }

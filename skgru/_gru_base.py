@@ -30,6 +30,7 @@ GRU_PARAMETER_CONSTRAINTS = {
     "num_layers": [Interval(Integral, 1, None, closed="left")],
     "bidirectional": ["boolean"],
     "dropout": [Interval(Real, 0, 1, closed="left")],
+    "ensemble_size": [Interval(Integral, 1, None, closed="left")],
     "max_epochs": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -52,7 +53,7 @@ GRU_PARAMETER_CONSTRAINTS = {
 
 #: The network parameters that fix the shapes of its weights: changing one of them
 #: needs a new network (a warm start cannot continue the old one).
-ARCHITECTURE = ("hidden_size", "num_layers", "bidirectional")
+ARCHITECTURE = ("hidden_size", "num_layers", "bidirectional", "ensemble_size")
 
 
 class TorchStatePickleMixin:
@@ -104,6 +105,7 @@ class GRUBase(TorchStatePickleMixin):
             "num_layers": int(self.num_layers),
             "bidirectional": bool(self.bidirectional),
             "dropout": float(self.dropout),
+            "ensemble_size": int(self.ensemble_size),
         }
 
     def _optimizer_kwargs(self):

@@ -29,6 +29,9 @@ __all__ = [
     "in_sample_errors",
 ]
 
+#: Share of the shortest series held out (at least) for the calibration fit.
+CALIBRATION_FRACTION = 0.1
+
 
 def holdout_length(lengths, n_cal, *, window_length, horizon, differencing, n_windows):
     """Longest calibration period up to ``n_cal`` that leaves enough windows.
@@ -47,7 +50,7 @@ def holdout_length(lengths, n_cal, *, window_length, horizon, differencing, n_wi
     return 0
 
 
-def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None):
+def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None, n_steps=None):
     """Standardized errors of forecasts from every origin in the last ``n_cal`` points.
 
     Parameters
@@ -62,6 +65,8 @@ def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None):
         Length of the held-out period at the end of each series.
     first_origin : sequence of int, optional
         Earliest origin per series (default: ``len - n_cal``).
+    n_steps : int, optional
+        Steps forecast from each origin (default ``n_cal``).
 
     Returns
     -------
@@ -69,6 +74,7 @@ def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None):
         ``{step: list of ndarray (n_y,)}``, or None when no origin fits.
     """
     window, d, horizon = space.window_length, space.differencing, space.horizon
+    n_steps = n_cal if n_steps is None else n_steps
     rows, origins, ids = [], [], []
     for i, y in enumerate(ys):
         start = len(y) - n_cal if first_origin is None else first_origin[i]
@@ -82,7 +88,7 @@ def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None):
     row_ys = [ys[i] for i in rows]
     row_xs = None if Xs is None else [Xs[i] for i in rows]
     ctx, x_ctx = space.contexts(row_ys, row_xs, origins, ids)
-    n_blocks = -(-n_cal // horizon)
+    n_blocks = -(-n_steps // horizon)
     x_future = None
     if x_ctx is not None:
         padded = n_blocks * horizon
@@ -93,12 +99,12 @@ def rolling_errors(space, predict, ys, Xs, n_cal, first_origin=None):
             blocks.append(np.concatenate([x, np.repeat(x[-1:], pad, axis=0)]))
         x_future = np.stack(blocks)
     forecast = space.roll_out(
-        predict, ctx, x_ctx, x_future, np.array(origins), ids, n_cal
+        predict, ctx, x_ctx, x_future, np.array(origins), ids, n_steps
     )
     local = space.local_scale(ctx, ids)
     residuals = {}
     for k, (y, o) in enumerate(zip(row_ys, origins, strict=True)):
-        actual = y[o : o + n_cal]
+        actual = y[o : o + n_steps]
         err = (actual - forecast[k, : len(actual)]) / local[k]
         for h in range(len(actual)):
             residuals.setdefault(h + 1, []).append(err[h])
@@ -112,14 +118,7 @@ def in_sample_errors(space, past, target, output, ids, n_y):
     ``output`` is the network's output on them.
     """
     err = (target - output).reshape(len(target), space.horizon, n_y)
-    normalized = past[:, :, :n_y]
-    if normalized.shape[1] > 1:
-        ratio = np.sqrt(np.mean(np.diff(normalized, axis=1) ** 2, axis=1))
-    else:
-        ratio = np.ones((len(past), n_y))
-    scale = space.scale(ids)
-    local = np.maximum(ratio * scale, 0.1 * space.step_scale(ids))
-    err = err * (scale / local)[:, None, :]
+    err = err * space.error_units(past[:, :, :n_y], ids)[:, None, :]
     return {h + 1: list(err[:, h]) for h in range(space.horizon)}
 
 
@@ -229,7 +228,9 @@ def calibrate(
     ys, Xs : list of ndarray
         The series (``Xs`` None without exogenous data).
     n_cal : int
-        Steps to forecast from each calibration origin (and the held-out length).
+        Steps to forecast from each calibration origin. The calibration fit holds
+        out the last ``max(n_cal, CALIBRATION_FRACTION * shortest length)``
+        points (less where the series are short), one origin per point.
     refit : callable
         ``refit(ys, Xs, scale_ys, scale_Xs)`` -> ``(space, predict)``: a second
         network trained on the shortened series, its scaling fitted on
@@ -251,17 +252,20 @@ def calibrate(
         if residuals is not None:
             return "validation", IntervalModel.fit(residuals)
     window, d, horizon = space.window_length, space.differencing, space.horizon
-    n_cal = holdout_length(
-        [len(y) for y in ys],
-        n_cal,
+    lengths = [len(y) for y in ys]
+    # origins over at least a tenth of the shortest series: the errors of a
+    # short stretch say little about a longer series' tails
+    n_hold = holdout_length(
+        lengths,
+        max(n_cal, int(CALIBRATION_FRACTION * min(lengths))),
         window_length=window,
         horizon=horizon,
         differencing=d,
         n_windows=n_windows,
     )
     residuals = None
-    cut = [max(len(y) - n_cal, 0) for y in ys]
-    if n_cal >= 1 and any(c - d >= window + horizon for c in cut):
+    cut = [max(len(y) - n_hold, 0) for y in ys]
+    if n_hold >= 1 and any(c - d >= window + horizon for c in cut):
         short_ys = [y[:c] for y, c in zip(ys, cut, strict=True)]
         short_Xs = None if Xs is None else [X[:c] for X, c in zip(Xs, cut, strict=True)]
         # the calibration fit sees nothing of the held-out points, not even
@@ -272,7 +276,9 @@ def calibrate(
             None if Xs is None else [X[:k] for X, k in zip(Xs, keep, strict=True)]
         )
         cal_space, cal_predict = refit(short_ys, short_Xs, scale_ys, scale_Xs)
-        residuals = rolling_errors(cal_space, cal_predict, ys, Xs, n_cal)
+        residuals = rolling_errors(
+            cal_space, cal_predict, ys, Xs, n_hold, n_steps=min(n_cal, n_hold)
+        )
     if residuals is not None:
         return "out-of-sample", IntervalModel.fit(residuals)
     past, extra, target, ids, _ = space.windows(ys, Xs)

@@ -1,4 +1,5 @@
-"""The one network both GRU front-ends train: a GRU encoder and a linear head."""
+"""The one network both GRU front-ends train: a GRU encoder and a linear head, as
+one network or as an ensemble of independent members."""
 
 import math
 from numbers import Integral
@@ -39,6 +40,14 @@ class GRUNetwork(nn.Module):
     n_extra : int, default=0
         Width of an extra flat input joined to the encoding before the head (for
         example the known future covariates of a forecast horizon).
+    ensemble_size : int, default=1
+        Independent networks of ``hidden_size`` units trained side by side in one
+        module: their GRU weights and heads are block-diagonal (no member reads
+        another's hidden state), each member gets its own loss on the target
+        (:attr:`n_members` outputs in training mode) and their outputs are
+        averaged in evaluation mode. One wide module runs faster on a CPU than
+        the members one after another; it is the seed ensemble of N-BEATS
+        (Oreshkin et al., 2020, Section 3.4) at a fraction of its cost.
     """
 
     def __init__(
@@ -50,8 +59,10 @@ class GRUNetwork(nn.Module):
         bidirectional,
         dropout,
         n_extra=0,
+        ensemble_size=1,
     ):
         super().__init__()
+        members = _count("ensemble_size", ensemble_size, minimum=1)
         n_features, n_outputs, hidden_size, num_layers = (
             _count(name, value, minimum=1)
             for name, value in [
@@ -65,11 +76,12 @@ class GRUNetwork(nn.Module):
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"GRUNetwork: dropout must be in [0, 1); got {dropout!r}.")
         directions = 2 if bidirectional else 1
+        width = hidden_size * members
         # One module per layer, so dropout between layers can use our own generator.
         self.layers = nn.ModuleList(
             nn.GRU(
-                n_features if i == 0 else hidden_size * directions,
-                hidden_size,
+                n_features if i == 0 else width * directions,
+                width,
                 batch_first=True,
                 bidirectional=bool(bidirectional),
             )
@@ -79,20 +91,77 @@ class GRUNetwork(nn.Module):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.bidirectional = bool(bidirectional)
-        self.head = nn.Linear(hidden_size * directions + n_extra, n_outputs)
+        self.ensemble_size = members
+        self.n_outputs = n_outputs
+        self.head = nn.Linear(width * directions + n_extra, n_outputs * members)
         self.dropout = float(dropout)
         self.n_extra = n_extra
+        # weight name -> 0/1 mask that keeps the members apart (none for one member)
+        self._masks = self._member_masks() if members > 1 else {}
+
+    def _member_masks(self):
+        """Block-diagonal masks: a weight only links units of the same member."""
+        h, k = self.hidden_size, self.ensemble_size
+        width = h * k
+
+        def member_of_unit(n_units):  # GRU rows: 3 gates of `width` units each
+            return (torch.arange(n_units, device="cpu") % width) // h
+
+        masks = {}
+        for i, layer in enumerate(self.layers):
+            for name, weight in layer.named_parameters():
+                if name.startswith("bias") or (i == 0 and "ih" in name):
+                    continue  # biases are per unit; layer 0 reads the shared input
+                rows = member_of_unit(weight.shape[0])
+                cols = member_of_unit(weight.shape[1])  # both directions side by side
+                masks[f"layers.{i}.{name}"] = (rows[:, None] == cols[None, :]).float()
+        rows = torch.arange(self.head.out_features, device="cpu") // self.n_outputs
+        encoded = self.head.in_features - self.n_extra
+        # the extra inputs (-1) go to every member
+        extra = torch.full((self.n_extra,), -1, device="cpu")
+        cols = torch.cat([member_of_unit(encoded), extra])
+        masks["head.weight"] = ((rows[:, None] == cols[None, :]) | (cols == -1)).float()
+        return masks
+
+    @property
+    def n_members(self):
+        """Outputs per target column in training mode (``ensemble_size``)."""
+        return self.ensemble_size
+
+    def mask_gradients(self):
+        """Zero the gradients that would connect members (call after backward).
+
+        The masked weights start at zero and, with zero gradients, every
+        optimizer here (Adam, AdamW, SGD, with or without weight decay) keeps them
+        there, so the members stay independent networks.
+        """
+        for name, parameter in self.named_parameters():
+            mask = self._masks.get(name)
+            if mask is not None and parameter.grad is not None:
+                if mask.device != parameter.grad.device:
+                    mask = self._masks[name] = mask.to(parameter.grad.device)
+                parameter.grad.mul_(mask)
 
     def reset_parameters(self, generator):
-        """Initialize every weight as PyTorch does, drawing from ``generator``."""
+        """Initialize every weight as PyTorch does, drawing from ``generator``.
+
+        Each member is initialized as a network of its own size would be; the
+        weights between members are zero.
+        """
+        directions = 2 if self.bidirectional else 1
         with torch.no_grad():
             for layer in self.layers:
-                bound = 1.0 / math.sqrt(layer.hidden_size)
+                bound = 1.0 / math.sqrt(self.hidden_size)
                 for weight in layer.parameters():
                     weight.uniform_(-bound, bound, generator=generator)
-            bound = 1.0 / math.sqrt(self.head.in_features)
+            fan_in = self.hidden_size * directions + self.n_extra
+            bound = 1.0 / math.sqrt(fan_in)
             for weight in self.head.parameters():
                 weight.uniform_(-bound, bound, generator=generator)
+            for name, parameter in self.named_parameters():
+                mask = self._masks.get(name)
+                if mask is not None:
+                    parameter.mul_(mask.to(parameter.device))
 
     def forward(self, x, extra=None, generator=None):
         """Map ``x`` of shape (batch, time, features) to (batch, n_outputs).
@@ -133,7 +202,16 @@ class GRUNetwork(nn.Module):
         encoding = self._drop(encoding, generator)
         if self.n_extra:
             encoding = torch.cat([encoding, extra], dim=1)
-        return self.head(encoding)
+        if self.ensemble_size > 1 and not self.training:
+            # the members' mean is one linear head over all of them (their
+            # weights are zero across members): averaged once per call, and each
+            # output row is computed as by a single network's head
+            k, n = self.ensemble_size, self.n_outputs
+            weight = self.head.weight.reshape(k, n, -1).sum(0) / k
+            bias = self.head.bias.reshape(k, n).sum(0) / k
+            return nn.functional.linear(encoding, weight, bias)
+        out = self.head(encoding)
+        return out
 
     def _drop(self, x, generator):
         if not self.training or self.dropout == 0.0:

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import (
 from sktime.forecasting.base import BaseForecaster
 
 from skgru._forecasting import (
+    NORMALIZATIONS,
     ModelSpace,
     default_search_space,
     temporal_split,
@@ -63,10 +64,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
     Panels and hierarchies are forecast by one global network trained on the
     windows of all series, each series scaled by its own statistics.
 
-    Level and trend are handled inside: by default each window is expressed
-    relative to its own mean, with the series' linear drift removed, and divided
-    by the series' typical one-step change, so a network trained on one part of
-    a trending series applies to the next.
+    Level, trend and scale are handled inside: by default each window is
+    expressed relative to its own mean, with the series' linear drift removed,
+    and divided by a typical one-step change pooled between the series and the
+    window, so a network trained on one part of a trending series, or of one
+    whose swings grow, applies to the next. By default three networks are
+    trained side by side and averaged (``ensemble_size``).
 
     Prediction intervals are split conformal, computed at the first interval
     request (see :mod:`skgru._intervals`): out-of-sample errors, from the
@@ -78,7 +81,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     ----------
     window_length : int or None, default=None
         Past time points each window sees. None chooses
-        ``min(24, shortest series // 4)`` (at least 1).
+        ``min(48, shortest series // 4)`` (at least 1): four seasons of monthly
+        data where the series is long enough.
     horizon : int or None, default=None
         Steps the network outputs at once (the trained horizon); longer horizons
         are forecast recursively. None takes the largest step of ``fh`` passed to
@@ -86,14 +90,20 @@ class GRUForecaster(GRUBase, BaseForecaster):
         shortest series still gives a window and the longest at least as many
         windows as steps. An int is used as given; every series then needs at
         least ``window_length + horizon + differencing`` time points.
-    normalization : {"mean", "last", "standard"}, default="mean"
-        How each window is scaled. ``"mean"`` subtracts the window's mean,
-        ``"last"`` the window's last value, and both divide by the series'
-        typical one-step change: forecasts are relative to the recent level, which
-        suits trending and non-stationary series. ``"standard"`` standardizes by
-        the series' mean and standard deviation (no per-window shift), which
-        suits stationary series such as growth rates (use it with
-        ``detrend=False``).
+    normalization : {"local", "mean", "last", "standard"}, default="local"
+        How each window is scaled. All but ``"standard"`` subtract the window's
+        mean (``"last"``: its last value), so forecasts are relative to the
+        recent level, which suits trending and non-stationary series; they
+        differ in the divisor. ``"mean"`` and ``"last"`` divide by the series'
+        typical one-step change. ``"local"`` divides by the geometric mean of
+        that and the window's own typical one-step change (floored at a tenth
+        of the series'): a partial instance normalization (RevIN: Kim et al.,
+        2022, "Reversible Instance Normalization for Accurate Time-Series
+        Forecasting against Distribution Shift", ICLR) that follows seasonal
+        swings which grow or shrink with the level, while the network still
+        sees part of their size. ``"standard"`` standardizes by the series' mean
+        and standard deviation (no per-window shift), which suits stationary
+        series such as growth rates (use it with ``detrend=False``).
     detrend : bool, default=True
         Remove each series' drift (its mean one-step change over the training
         data, a linear trend) before scaling, and add it back to the forecasts,
@@ -110,6 +120,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
         Whether each layer also reads the window backwards.
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
+    ensemble_size : int, default=3
+        Independent networks (own initial weights, own dropout masks, the same
+        batches) trained side by side as one module and averaged: the seed
+        ensemble of N-BEATS (Oreshkin et al., 2020), which steadies forecasts
+        that a single network draws from its random initialization. Three cost
+        about 1.3 times one on a CPU (see ``benchmarks/README.md``).
     max_epochs : int, default=100
         Number of epochs; with the cosine schedule the learning rate decays to
         zero over them.
@@ -240,7 +256,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         },
         "window_length": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
-        "normalization": [StrOptions({"last", "mean", "standard"})],
+        "normalization": [StrOptions(set(NORMALIZATIONS))],
         "detrend": ["boolean"],
         "differencing": [Interval(Integral, 0, 2, closed="both")],
         "windows_per_epoch": [Interval(Integral, 1, None, closed="left"), None],
@@ -251,13 +267,14 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self,
         window_length=None,
         horizon=None,
-        normalization="mean",
+        normalization="local",
         detrend=True,
         differencing=0,
         hidden_size=32,
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        ensemble_size=3,
         max_epochs=100,
         windows_per_epoch=256,
         batch_size=32,
@@ -284,6 +301,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.ensemble_size = ensemble_size
         self.max_epochs = max_epochs
         self.windows_per_epoch = windows_per_epoch
         self.batch_size = batch_size
@@ -588,6 +606,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 "normalization": "standard",
                 "differencing": 1,
                 "hidden_size": 4,
+                "ensemble_size": 1,
                 "max_epochs": 3,
                 "windows_per_epoch": 16,
                 "lr_schedule": "constant",

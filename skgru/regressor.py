@@ -57,6 +57,14 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         Whether each layer also reads the sequence backwards.
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
+    ensemble_size : int, default=3
+        Independent networks (own initial weights and dropout masks, the same
+        batches) trained side by side as one module; ``predict`` averages them.
+        Steadies a fit that depends on its random initialization, at less than
+        the cost of separate fits (about 1.3 times one network on a CPU); early
+        stopping watches the averaged network. On sktime's Tecator data set the
+        average of three reached half the test RMSE of single networks, whose
+        results spread widely from seed to seed (``benchmarks/bench_tser.py``).
     max_epochs : int, default=300
         Maximum number of passes over the training data (``max_iter`` of
         ``MLPRegressor``).
@@ -162,6 +170,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        ensemble_size=3,
         max_epochs=300,
         batch_size=64,
         learning_rate=0.01,
@@ -183,6 +192,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.ensemble_size = ensemble_size
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

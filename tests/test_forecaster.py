@@ -111,8 +111,11 @@ def test_multivariate_y_is_forecast_jointly():
     pred = f.predict()
     assert list(pred.columns) == ["a", "b"]
     assert pred.index.equals(pd.period_range("2006-01", periods=3, freq="M"))
-    # one network: its head outputs every step of every column
-    assert f.trainer_.network.head.out_features == 3 * 2
+    # one network (per ensemble member): its head outputs every step of every
+    # column
+    network = f.trainer_.network
+    assert network.n_outputs == 3 * 2
+    assert network.head.out_features == 3 * 2 * network.ensemble_size
     interval = f.predict_interval(coverage=0.8)
     assert interval.columns.get_level_values(0).unique().tolist() == ["a", "b"]
 
@@ -273,6 +276,19 @@ def test_intervals_are_calibrated_only_when_asked_for_and_then_kept():
     f.update(y.iloc[-3:], update_params=False)
     assert f._calibration.model is model  # update keeps the calibration
     assert f.predict_interval(coverage=0.8).shape == first.shape
+
+
+@pytest.mark.parametrize(("n", "held_out"), [(100, 12), (300, 30)])
+def test_calibration_holds_out_a_tenth_of_a_long_series(n, held_out):
+    # one origin per held-out point, each forecasting n_cal = 12 steps (fewer at
+    # the end of the series): a long series gets origins over its last tenth
+    y = _seasonal_trend(n)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1])
+    f.predict_interval(coverage=0.8)
+    assert f.calibration_ == "out-of-sample"
+    n_errors = sum(min(12, k) for k in range(1, held_out + 1))
+    assert len(f._calibration.model.standardized_errors) == n_errors
+    assert f._calibration.model.max_step == 12
 
 
 def test_update_extends_context_without_training():

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from skgru._forecasting import ModelSpace, SeriesScaling, difference, integrate
+from skgru._forecasting import (
+    NORMALIZATIONS,
+    ModelSpace,
+    SeriesScaling,
+    difference,
+    integrate,
+)
 from skgru._intervals import IntervalModel, holdout_length, rolling_errors
 
 
@@ -12,15 +18,55 @@ def _trend(n=40, slope=2.0, level=10.0):
     return (level + slope * t + np.sin(t))[:, None]
 
 
-@pytest.mark.parametrize("normalization", ["mean", "last", "standard"])
+@pytest.mark.parametrize("normalization", NORMALIZATIONS)
 def test_normalize_then_denormalize_is_the_identity(normalization):
     y = _trend()
     space = ModelSpace.fit([y], window_length=5, horizon=3, normalization=normalization)
     z = y[None, 10:15]
     times = np.arange(10, 15)[None]
-    normalized, offset = space.normalize(z, times, np.array([0]))
-    back = space.denormalize(normalized, times, offset, np.array([0]))
+    normalized, offset, divisor = space.normalize(z, times, np.array([0]))
+    back = space.denormalize(normalized, times, offset, divisor, np.array([0]))
     np.testing.assert_allclose(back, z)
+
+
+def test_local_normalization_divides_by_the_pooled_volatility():
+    # swings that grow tenfold: "local" follows them halfway, "mean" not at all
+    t = np.arange(48.0)
+    y = ((1 + 9 * t / 47) * np.where(t % 2, 1.0, -1.0))[:, None]
+    ids = np.array([0, 0])
+    times = np.array([np.arange(0, 6), np.arange(42, 48)])
+    z = y[times]
+    space = ModelSpace.fit([y], window_length=6, horizon=2, normalization="local")
+    _, _, divisor = space.normalize(z, times, ids)
+    steps = np.diff(z - space._drift[0] * times[:, :, None], axis=1)
+    rms = np.sqrt(np.mean(steps**2, axis=1))
+    overall = space.step_scale(ids)
+    np.testing.assert_allclose(divisor[:, 0], np.sqrt(rms * overall))
+    assert divisor[1, 0] / divisor[0, 0] > 2.5
+    mean = ModelSpace.fit([y], window_length=6, horizon=2, normalization="mean")
+    _, _, flat = mean.normalize(z, times, ids)
+    np.testing.assert_allclose(flat[:, 0], overall)
+
+
+@pytest.mark.parametrize("normalization", NORMALIZATIONS)
+@pytest.mark.parametrize("amplitude", [1e-4, 1.0, 50.0])
+def test_error_units_turn_normalized_errors_into_local_volatility_units(
+    normalization, amplitude
+):
+    # (the in-sample intervals' conversion, checked against its definition)
+    # a calm start (its windows hit the volatility floor), then growing swings
+    t = np.arange(60.0)
+    envelope = np.where(t < 20, 0.01, 1 + t / 20)
+    y = (5 + 0.3 * t + amplitude * envelope * np.sin(t))[:, None]
+    space = ModelSpace.fit([y], window_length=6, horizon=2, normalization=normalization)
+    past, _, _, ids, _ = space.windows([y])
+    contexts = np.stack([y[i : i + 6] for i in range(len(past))])
+    times = np.arange(len(past))[:, None] + np.arange(6)[None]
+    _, _, divisor = space.normalize(contexts, times, ids)
+    expected = divisor[:, 0] / space.local_scale(contexts, ids)
+    np.testing.assert_allclose(space.error_units(past, ids), expected, rtol=1e-9)
+    floored = space.local_scale(contexts, ids) == 0.1 * space.step_scale(ids)
+    assert floored.any() and not floored.all()
 
 
 def test_scaling_is_a_value_object_per_series():
@@ -42,9 +88,13 @@ def test_windows_are_in_time_order_and_targets_invert_to_the_data():
     np.testing.assert_array_equal(ends[:25], np.arange(6, 31))
     # the last window of series 0 predicts its last two points
     times = np.arange(24, 28)[None]
-    _, offset = space.normalize(y[None, 24:28], times, np.array([0]))
+    _, offset, divisor = space.normalize(y[None, 24:28], times, np.array([0]))
     back = space.denormalize(
-        target[24].reshape(1, 2, 1), np.arange(28, 30)[None], offset, np.array([0])
+        target[24].reshape(1, 2, 1),
+        np.arange(28, 30)[None],
+        offset,
+        divisor,
+        np.array([0]),
     )
     np.testing.assert_allclose(back[0], y[28:30])
 

@@ -1,10 +1,12 @@
-"""GRUNetwork on its own: shapes, sizes as numpy integers, bad input messages."""
+"""GRUNetwork on its own: shapes, sizes as numpy integers, bad input messages,
+and the ensemble's members kept independent through training."""
 
 import numpy as np
 import pytest
 import torch
 
 from skgru._network import GRUNetwork
+from skgru._training import Trainer, build_network
 
 
 def network(**sizes):
@@ -67,6 +69,7 @@ def test_dropout_uses_the_given_generator_in_training_only():
         ({"n_features": -1}, "n_features must be an integer >= 1"),
         ({"n_extra": -1}, "n_extra must be an integer >= 0"),
         ({"dropout": 1.0}, r"dropout must be in \[0, 1\)"),
+        ({"ensemble_size": 0}, "ensemble_size must be an integer >= 1; got 0"),
     ],
 )
 def test_bad_sizes_are_rejected(sizes, message):
@@ -89,3 +92,122 @@ def test_bad_inputs_name_the_expected_shape():
         with_extra(torch.zeros(4, 6, 3))
     with pytest.raises(ValueError, match=r"got \(4, 3\)"):
         with_extra(torch.zeros(4, 6, 3), torch.zeros(4, 3))
+
+
+def member(ensemble, m):
+    """Member ``m`` of an ensemble network as a standalone network of its size."""
+    h, k = ensemble.hidden_size, ensemble.ensemble_size
+    width, n_out = h * k, ensemble.n_outputs
+    alone = GRUNetwork(
+        n_features=ensemble.n_features,
+        n_outputs=n_out,
+        hidden_size=h,
+        num_layers=ensemble.num_layers,
+        bidirectional=ensemble.bidirectional,
+        dropout=0.0,
+        n_extra=ensemble.n_extra,
+    )
+    directions = 2 if ensemble.bidirectional else 1
+    units = torch.arange(m * h, (m + 1) * h)
+    rows = torch.cat([units + g * width for g in range(3)])
+    # the next layer and the head read both directions side by side
+    read = torch.cat([units + d * width for d in range(directions)])
+    with torch.no_grad():
+        for i, (big, small) in enumerate(
+            zip(ensemble.layers, alone.layers, strict=True)
+        ):
+            for name, weight in small.named_parameters():
+                source = getattr(big, name)[rows]
+                if name.startswith("weight_hh"):
+                    source = source[:, units]
+                elif name.startswith("weight_ih") and i > 0:
+                    source = source[:, read]
+                weight.copy_(source)
+        extra = torch.arange(width * directions, ensemble.head.in_features)
+        head_rows = torch.arange(m * n_out, (m + 1) * n_out)
+        alone.head.weight.copy_(
+            ensemble.head.weight[head_rows][:, torch.cat([read, extra])]
+        )
+        alone.head.bias.copy_(ensemble.head.bias[head_rows])
+    return alone
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "weight_decay", "num_layers", "bidirectional"),
+    [
+        ("adam", 0.0, 1, False),
+        ("adamw", 0.1, 2, True),
+        ("sgd", 0.01, 2, False),
+    ],
+)
+def test_ensemble_members_stay_independent_networks(
+    optimizer, weight_decay, num_layers, bidirectional
+):
+    ensemble = build_network(
+        torch.Generator().manual_seed(0),
+        "cpu",
+        n_features=3,
+        n_outputs=2,
+        hidden_size=4,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+        dropout=0.0,
+        n_extra=2,
+        ensemble_size=3,
+    )
+    g = torch.Generator().manual_seed(1)
+    x, extra = torch.randn(64, 5, 3, generator=g), torch.randn(64, 2, generator=g)
+    target = x[:, -2:, 0] + extra
+    trainer = Trainer(
+        ensemble,
+        optimizer=optimizer,
+        learning_rate=0.01,
+        weight_decay=weight_decay,
+        clip_grad_norm=1.0,
+    )
+    trainer.fit(
+        (x, extra),
+        target,
+        torch.ones(64),
+        epochs=5,
+        batch_size=16,
+        generator=torch.Generator().manual_seed(2),
+    )
+    # the weights between members are still exactly zero
+    for name, parameter in ensemble.named_parameters():
+        if name in ensemble._masks:
+            assert torch.all(parameter[ensemble._masks[name] == 0] == 0), name
+    # each member computes what a standalone network with its weights computes,
+    # and the ensemble's prediction is their mean
+    ensemble.train()
+    with torch.no_grad():
+        per_member = ensemble(x, extra).reshape(64, 3, 2)
+    alone = [member(ensemble, m).eval() for m in range(3)]
+    with torch.no_grad():
+        for m in range(3):
+            torch.testing.assert_close(alone[m](x, extra), per_member[:, m])
+        ensemble.eval()
+        torch.testing.assert_close(ensemble(x, extra), per_member.mean(1))
+    # the members learnt: different weights, and each fits better than at the start
+    assert not torch.equal(alone[0].head.weight, alone[1].head.weight)
+    assert trainer.loss_curve[-1] < trainer.loss_curve[0]
+
+
+def test_ensemble_of_one_is_the_plain_network():
+    plain = build_network(torch.Generator().manual_seed(0), "cpu", **SIZES)
+    one = build_network(
+        torch.Generator().manual_seed(0), "cpu", **SIZES, ensemble_size=1
+    )
+    for p, q in zip(plain.parameters(), one.parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert one._masks == {}
+
+
+SIZES = dict(
+    n_features=3,
+    n_outputs=2,
+    hidden_size=5,
+    num_layers=1,
+    bidirectional=False,
+    dropout=0.0,
+)

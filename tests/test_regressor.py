@@ -489,21 +489,28 @@ def test_grid_search_over_numpy_ranges_fits_every_candidate():
 def test_warm_start_with_new_architecture_rebuilds_the_network_and_warns():
     X, y = sequences(n=60)
     model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
-    model.set_params(hidden_size=np.int64(5), num_layers=2, bidirectional=True)
+    model.set_params(
+        hidden_size=np.int64(5), num_layers=2, bidirectional=True, ensemble_size=2
+    )
     with (
         warnings.catch_warnings(),
-        pytest.warns(UserWarning, match=r"hidden_size 8 -> 5.*num_layers 1 -> 2"),
+        pytest.warns(
+            UserWarning,
+            match=r"hidden_size 8 -> 5.*num_layers 1 -> 2.*ensemble_size 3 -> 2",
+        ),
     ):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
     network = model.trainer_.network
-    assert (network.hidden_size, network.num_layers, network.bidirectional) == (
-        5,
-        2,
-        True,
-    )
-    assert [layer.hidden_size for layer in network.layers] == [5, 5]
-    assert network.layers[1].input_size == 10  # both directions of layer 1
+    assert (
+        network.hidden_size,
+        network.num_layers,
+        network.bidirectional,
+        network.ensemble_size,
+    ) == (5, 2, True, 2)
+    # two members of 5 units side by side in each layer
+    assert [layer.hidden_size for layer in network.layers] == [10, 10]
+    assert network.layers[1].input_size == 20  # both directions of layer 1
     # Rebuilt from scratch: the history restarts, as for a cold fit.
     assert model.n_iter_ == len(model.loss_curve_) <= FAST["max_epochs"]
     cold = quiet_fit(clone(model).set_params(warm_start=False), X, y)
