@@ -64,18 +64,14 @@ class GRUForecaster(GRUBase, BaseForecaster):
     Panels and hierarchies are forecast by one global network trained on the
     windows of all series, each series scaled by its own statistics.
 
-    Level, trend and scale are handled inside: by default each window is
-    expressed relative to its own mean, with the series' linear drift removed,
-    and divided by a typical one-step change pooled between the series and the
-    window, so a network trained on one part of a trending series, or of one
-    whose swings grow, applies to the next. By default three networks are
-    trained side by side and averaged (``ensemble_size``).
+    Level, trend and scale are handled inside (``normalization``, ``detrend``),
+    so a network trained on one part of a trending series applies to the next.
 
     Prediction intervals are split conformal, computed at the first interval
     request (see :mod:`skgru._intervals`): out-of-sample errors, from the
     network's own validation period with ``early_stopping``, else from a second
-    network trained without each series' last points (at least the horizon, at
-    least 12), give a per-step scale and symmetric quantiles.
+    network trained without each series' last points (at least the horizon, 12
+    and a tenth of the series), give a per-step scale and symmetric quantiles.
 
     Parameters
     ----------
@@ -91,19 +87,14 @@ class GRUForecaster(GRUBase, BaseForecaster):
         windows as steps. An int is used as given; every series then needs at
         least ``window_length + horizon + differencing`` time points.
     normalization : {"local", "mean", "last", "standard"}, default="local"
-        How each window is scaled. All but ``"standard"`` subtract the window's
-        mean (``"last"``: its last value), so forecasts are relative to the
-        recent level, which suits trending and non-stationary series; they
-        differ in the divisor. ``"mean"`` and ``"last"`` divide by the series'
-        typical one-step change. ``"local"`` divides by the geometric mean of
-        that and the window's own typical one-step change (floored at a tenth
-        of the series'): a partial instance normalization (RevIN: Kim et al.,
-        2022, "Reversible Instance Normalization for Accurate Time-Series
-        Forecasting against Distribution Shift", ICLR) that follows seasonal
-        swings which grow or shrink with the level, while the network still
-        sees part of their size. ``"standard"`` standardizes by the series' mean
-        and standard deviation (no per-window shift), which suits stationary
-        series such as growth rates (use it with ``detrend=False``).
+        How each window is scaled. ``"local"``, ``"mean"`` and ``"last"`` take
+        forecasts relative to the recent level (the window's mean, or its last
+        value for ``"last"``); ``"mean"`` and ``"last"`` divide by the series'
+        typical one-step change, ``"local"`` by the geometric mean of that and
+        the window's own (a partial instance normalization after RevIN, Kim et
+        al., ICLR 2022), which follows seasonal swings that grow with the level.
+        ``"standard"`` standardizes by the series' mean and standard deviation,
+        for stationary series (with ``detrend=False``). See the user guide.
     detrend : bool, default=True
         Remove each series' drift (its mean one-step change over the training
         data, a linear trend) before scaling, and add it back to the forecasts,
@@ -121,18 +112,15 @@ class GRUForecaster(GRUBase, BaseForecaster):
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
     ensemble_size : int, default=3
-        Independent networks (own initial weights, own dropout masks, the same
-        batches) trained side by side as one module and averaged: the seed
-        ensemble of N-BEATS (Oreshkin et al., 2020), which steadies forecasts
-        that a single network draws from its random initialization. Three cost
-        about 1.3 times one on a CPU (see ``benchmarks/README.md``).
+        Independent networks trained side by side as one module (about 1.3
+        times the cost of one on a CPU) and averaged, as N-BEATS' seed
+        ensembles (Oreshkin et al., 2020).
     max_epochs : int, default=100
         Number of epochs; with the cosine schedule the learning rate decays to
         zero over them.
     windows_per_epoch : int or None, default=256
-        Windows drawn per epoch (with ``batch_size=32``, 8 gradient steps), so
-        the cost of a fit does not grow with the length of the series. None makes
-        one pass over all windows per epoch (the cost then grows with the data).
+        Windows drawn per epoch (8 gradient steps of ``batch_size=32``): the cost
+        of a fit does not grow with the series. None: one pass over all windows.
     batch_size : int, default=32
         Windows per gradient step (capped at the number of windows).
     learning_rate : float, default=0.005
@@ -151,18 +139,14 @@ class GRUForecaster(GRUBase, BaseForecaster):
         Clip the global gradient norm to this value; None does not clip.
     early_stopping : bool, default=False
         Validate on the last windows of each series in time (no training window
-        reaches into that period), stop when their R^2 has not improved by
-        ``tol`` for more than ``n_iter_no_change`` epochs, and keep the best
-        weights. The
-        intervals then come from the same network, without a second fit.
+        reaches into that period), stop by ``n_iter_no_change`` and ``tol`` on
+        their R^2, keep the best weights; intervals then need no second fit.
     validation_fraction : float, default=0.1
         Share of the windows held out when ``early_stopping`` is True.
     n_iter_no_change : int, default=10
-        Training stops once more than this many epochs in a row did not improve
-        by at least ``tol`` (the validation R^2 with ``early_stopping``, else the
-        training loss). With ``lr_schedule="cosine"`` and no early stopping, the
-        schedule runs to its end: the loss is only watched with a constant
-        learning rate.
+        Stop once more than this many epochs in a row did not improve by ``tol``
+        (the validation R^2 with ``early_stopping``, else the training loss,
+        watched only with ``lr_schedule="constant"``).
     tol : float, default=1e-4
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     device : str or torch.device, default="auto"
@@ -194,14 +178,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
     n_iter_ : int
         Number of epochs run (including those of updates).
     calibration_ : str
-        Where the interval errors come from: ``"validation"`` (the network's
-        validation period, with ``early_stopping``), ``"out-of-sample"`` (a
-        held-out calibration fit) or ``"in-sample"`` (series too short for either;
-        the intervals are then likely too narrow). Computed at first access.
+        Source of the interval errors: ``"validation"`` (with ``early_stopping``),
+        ``"out-of-sample"`` (a held-out calibration fit) or ``"in-sample"``
+        (too short for either: likely too narrow). Computed at first access.
     interval_scale_ : pandas.DataFrame
         Typical error per horizon step (rows) and column of ``y``, in units of
-        the series' recent volatility (root mean square one-step change over the
-        last window), which scales the intervals.
+        the recent volatility (RMS one-step change over the last window).
 
     See Also
     --------
