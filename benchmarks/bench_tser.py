@@ -16,6 +16,7 @@ RocketRegressor needs sktime's soft dependency numba; without it that row is lef
 """
 
 import argparse
+import functools
 import importlib.util
 import os
 import statistics
@@ -55,6 +56,20 @@ def load(name):
     )
 
 
+@functools.cache
+def _rocket_unavailable():
+    """Why sktime's RocketRegressor cannot run here (said once), or None."""
+    try:
+        from sktime.regression.kernel_based import RocketRegressor  # noqa: F401
+    except ImportError as exc:
+        reason = str(exc)
+    else:  # numba is sktime's soft dependency of ROCKET
+        reason = None if importlib.util.find_spec("numba") else "numba is not installed"
+    if reason is not None:
+        print(f"RocketRegressor skipped: {reason}", file=sys.stderr)
+    return reason
+
+
 def contenders(seed):
     """``{name: (estimator factory, seeded)}``."""
     found = {
@@ -69,14 +84,9 @@ def contenders(seed):
             True,
         ),
     }
-    try:
+    if _rocket_unavailable() is None:
         from sktime.regression.kernel_based import RocketRegressor
-    except ImportError as exc:
-        print(f"RocketRegressor skipped: {exc}", file=sys.stderr)
-    else:
-        if importlib.util.find_spec("numba") is None:  # sktime's soft dependency
-            print("RocketRegressor skipped: numba is not installed", file=sys.stderr)
-            return found
+
         found["RocketRegressor"] = (
             lambda: RocketRegressor(random_state=seed, n_jobs=1),
             True,
