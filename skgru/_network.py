@@ -96,8 +96,19 @@ class GRUNetwork(nn.Module):
         self.head = nn.Linear(width * directions + n_extra, n_outputs * members)
         self.dropout = float(dropout)
         self.n_extra = n_extra
-        # weight name -> 0/1 mask that keeps the members apart (none for one member)
-        self._masks = self._member_masks() if members > 1 else {}
+        # 0/1 masks that keep the members apart (none for one member), as
+        # buffers: they move with the module (.to, pickling) and stay out of
+        # the state dict
+        self._mask_of = {}
+        for name, mask in (self._member_masks() if members > 1 else {}).items():
+            buffer = "mask_" + name.replace(".", "_")
+            self.register_buffer(buffer, mask, persistent=False)
+            self._mask_of[name] = buffer
+
+    @property
+    def _masks(self):
+        """``{weight name: its 0/1 mask}`` (empty for one member)."""
+        return {name: getattr(self, buffer) for name, buffer in self._mask_of.items()}
 
     def _member_masks(self):
         """Block-diagonal masks: a weight only links units of the same member."""
@@ -135,11 +146,10 @@ class GRUNetwork(nn.Module):
         optimizer here (Adam, AdamW, SGD, with or without weight decay) keeps them
         there, so the members stay independent networks.
         """
+        masks = self._masks
         for name, parameter in self.named_parameters():
-            mask = self._masks.get(name)
+            mask = masks.get(name)
             if mask is not None and parameter.grad is not None:
-                if mask.device != parameter.grad.device:
-                    mask = self._masks[name] = mask.to(parameter.grad.device)
                 parameter.grad.mul_(mask)
 
     def reset_parameters(self, generator):
@@ -158,10 +168,13 @@ class GRUNetwork(nn.Module):
             bound = 1.0 / math.sqrt(fan_in)
             for weight in self.head.parameters():
                 weight.uniform_(-bound, bound, generator=generator)
+            # the masks too: a module built on the meta device has empty buffers
+            fresh = self._member_masks() if self._mask_of else {}
+            masks = self._masks
             for name, parameter in self.named_parameters():
-                mask = self._masks.get(name)
-                if mask is not None:
-                    parameter.mul_(mask.to(parameter.device))
+                if name in masks:
+                    masks[name].copy_(fresh[name])
+                    parameter.mul_(masks[name])
 
     def forward(self, x, extra=None, generator=None):
         """Map ``x`` of shape (batch, time, features) to (batch, n_outputs).
