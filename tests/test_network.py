@@ -8,17 +8,18 @@ import torch
 from skgru._network import GRUNetwork
 from skgru._training import Trainer, build_network
 
+SIZES = dict(
+    n_features=3,
+    n_outputs=2,
+    hidden_size=5,
+    num_layers=1,
+    bidirectional=False,
+    dropout=0.0,
+)
+
 
 def network(**sizes):
-    kwargs = dict(
-        n_features=3,
-        n_outputs=2,
-        hidden_size=5,
-        num_layers=1,
-        bidirectional=False,
-        dropout=0.0,
-    )
-    return GRUNetwork(**{**kwargs, **sizes})
+    return GRUNetwork(**{**SIZES, **sizes})
 
 
 @pytest.mark.parametrize("bidirectional", [False, True])
@@ -201,13 +202,3 @@ def test_ensemble_of_one_is_the_plain_network():
     for p, q in zip(plain.parameters(), one.parameters(), strict=True):
         assert torch.equal(p, q)
     assert one._masks == {}
-
-
-SIZES = dict(
-    n_features=3,
-    n_outputs=2,
-    hidden_size=5,
-    num_layers=1,
-    bidirectional=False,
-    dropout=0.0,
-)
