@@ -338,7 +338,7 @@ class Trainer:
                 # the loss averages the members: scaled back, each member's
                 # gradient is the one it would get alone (exact for SGD), and the
                 # joint norm of k members is about sqrt(k) times one member's
-                (loss * members if members > 1 else loss).backward()
+                (loss * members).backward()
                 if members > 1:
                     network.mask_gradients()
                 if self.clip_grad_norm is not None:
