@@ -121,6 +121,22 @@ def channel_statistics(sequences, sample_weight=None):
     return weighted_standardization(flat, weight)
 
 
+def first_differences(sequences):
+    """Step-to-step change of each channel, zero at the first step.
+
+    Parameters
+    ----------
+    sequences : ndarray of shape (n_samples, n_timesteps, n_channels)
+
+    Returns
+    -------
+    differences : ndarray of shape (n_samples, n_timesteps, n_channels)
+        ``sequences[:, t] - sequences[:, t - 1]``, and 0 at ``t = 0``.
+    """
+    _check_3d(sequences, "sequences")
+    return np.diff(sequences, axis=1, prepend=sequences[:, :1])
+
+
 def per_sequence_standardization(sequences):
     """Standardize each sequence's channels by their own mean and scale over time.
 

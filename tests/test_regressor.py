@@ -542,7 +542,7 @@ def test_partial_fit_with_new_normalization_rebuilds_and_warns():
 
 @pytest.mark.parametrize(
     ("normalization", "n_features", "n_extra"),
-    [("sequence", 6, 6), ("global", 3, 0), ("none", 3, 0)],
+    [("sequence", 9, 6), ("global", 3, 0), ("none", 3, 0)],
 )
 def test_normalization_sets_the_network_inputs(normalization, n_features, n_extra):
     X, y = sequences(n=40, channels=3)
@@ -555,6 +555,22 @@ def test_normalization_sets_the_network_inputs(normalization, n_features, n_extr
         flat = X.reshape(-1, 3)
         np.testing.assert_allclose(model.input_mean_, flat.mean(0), rtol=1e-5)
         np.testing.assert_allclose(model.input_scale_, flat.std(0), rtol=1e-5)
+
+
+def test_sequence_inputs_are_channels_steps_and_shapes():
+    X, y = sequences(n=40, channels=2)
+    model = quiet_fit(GRURegressor(**{**FAST, "max_epochs": 1}), X, y)
+    inputs, extra = (t.numpy() for t in model._network_inputs(X))
+    channels = (X - X.reshape(-1, 2).mean(0)) / X.reshape(-1, 2).std(0)
+    steps = np.diff(channels, axis=1, prepend=channels[:, :1])
+    steps = (steps - steps.reshape(-1, 2).mean(0)) / steps.reshape(-1, 2).std(0)
+    shapes = (channels - channels.mean(1, keepdims=True)) / channels.std(
+        1, keepdims=True
+    )
+    np.testing.assert_allclose(inputs[..., :2], channels, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(inputs[..., 2:4], steps, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(inputs[..., 4:], shapes, rtol=1e-4, atol=1e-5)
+    assert extra.shape == (40, 4)  # levels and log scales of the channels
 
 
 def test_sequence_normalization_learns_shape_under_any_level_and_scale():

@@ -6,6 +6,7 @@ import pytest
 from skgru._sequences import (
     as_sequences,
     channel_statistics,
+    first_differences,
     per_sequence_standardization,
     sliding_windows,
     weighted_standardization,
@@ -68,7 +69,16 @@ def test_per_sequence_standardization_keeps_what_it_removes():
     np.testing.assert_allclose(rebuilt, X, rtol=1e-5)
 
 
-@pytest.mark.parametrize("function", [channel_statistics, per_sequence_standardization])
+def test_first_differences_are_zero_at_the_first_step():
+    X = np.array([[1.0, 4.0, 9.0], [2.0, 2.0, -1.0]])[:, :, None]
+    np.testing.assert_array_equal(
+        first_differences(X)[:, :, 0], [[0.0, 3.0, 5.0], [0.0, 0.0, -3.0]]
+    )
+
+
+@pytest.mark.parametrize(
+    "function", [channel_statistics, per_sequence_standardization, first_differences]
+)
 @pytest.mark.parametrize("bad", [np.zeros((3, 4)), np.zeros((0, 4, 1))])
 def test_statistics_reject_non_3d_or_empty_input(function, bad):
     with pytest.raises(ValueError, match=r"non-empty 3D array.*got shape"):
