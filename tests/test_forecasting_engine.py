@@ -157,6 +157,19 @@ def test_interval_model_scale_grows_with_the_step_and_quantiles_are_symmetric():
     assert 1.0 < offsets[1] < 1.6
 
 
+@pytest.mark.parametrize("bias", [0.0, 3.0])
+def test_intervals_cover_the_calibration_errors_also_when_they_are_biased(bias):
+    # symmetric intervals about the forecast: the conformity score is |error|,
+    # so an 80% interval covers at least 80% of biased calibration errors too
+    rng = np.random.default_rng(0)
+    residuals = {1: list(rng.normal(bias, 1.0, size=(400, 1)))}
+    model = IntervalModel.fit(residuals)
+    lower, upper = model.quantile_offsets([0.1, 0.9])[:, 0]
+    errors = model.standardized_errors[:, 0]
+    covered = np.mean((errors >= lower) & (errors <= upper))
+    assert lower == -upper and 0.8 <= covered <= 0.81
+
+
 def test_future_x_is_standardized_and_padded_to_whole_horizon_blocks():
     y, X = _trend(20), np.arange(40.0).reshape(20, 2)
     space = ModelSpace.fit([y], [X], window_length=3, horizon=4)
