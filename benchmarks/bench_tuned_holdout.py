@@ -110,8 +110,8 @@ def main():
             results = search.cv_results_
             column = results.filter(like="mean_test_").columns[0]
             # the tuner's own tie_break="untuned" rule, on the same results
-            name = column.removeprefix("mean_")
-            keep_untuned = _select(results, name, True, "untuned") == 0
+            score_name = column.removeprefix("mean_")
+            keep_untuned = _select(results, score_name, True, "untuned") == 0
             one_se.append(untuned[-1] if keep_untuned else tuned[-1])
             histories.append(
                 {

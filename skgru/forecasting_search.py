@@ -311,7 +311,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         scoring = check_scoring(self.scoring, obj=self)
         name = f"test_{scoring.name}"
         lower_is_better = scoring.get_tag("lower_is_better")
-        self._search_data = (y, X)
+        self._search_data = (y, X, fh)
         try:
             results = pd.DataFrame(self._run_search(None))
         finally:
@@ -357,12 +357,15 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         return forecaster
 
     def _fixed_params(self, space):
-        """``{name: splitter's largest fh step}`` for each ``horizon`` left None.
+        """``{name: largest step of fit's fh}`` for each ``horizon`` left None.
 
         A forecaster whose trained horizon follows the ``fh`` of ``fit`` (such as
         ``GRUForecaster(horizon=None)``) would be cross-validated with the
-        splitter's horizon but refitted with the user's: the tuner fixes it to the
-        splitter's so that the refit is the model cross-validation scored.
+        splitter's horizon but refitted with the user's. The tuner fixes it to the
+        horizon of the user's ``fh``, the one the refit forecasts, so that
+        cross-validation scores the model that is returned, trained as the
+        untuned forecaster would be (on the splitter's folds, scored at the
+        splitter's steps). Without a relative ``fh`` at fit, the splitter's.
         """
         searched = {name for names in space.param_names for name in names}
         open_horizons = [
@@ -372,7 +375,11 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             and value is None
             and name not in searched
         ]
-        fh = self.cv.get_fh()
+        fh = self._search_data[2]
+        if fh is None:
+            fh = self.cv.get_fh()
+        elif not fh.is_relative:
+            fh = fh.to_relative(self.cutoff)
         if not open_horizons or not fh.is_relative:
             return {}
         steps = int(np.max(fh.to_pandas()))
@@ -390,7 +397,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         name = f"test_{scoring.name}"
         # WOA maximizes the score it is told; flip metrics where lower is better.
         sign = -1.0 if scoring.get_tag("lower_is_better") else 1.0
-        y, X = self._search_data
+        y, X, _ = self._search_data
         meta = {
             "forecaster": self.forecaster,
             "y": y,
