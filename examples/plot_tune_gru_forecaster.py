@@ -53,8 +53,9 @@ y_train, y_test = temporal_train_test_split(y, test_size=HOLDOUT)
 # hidden size, learning rate, dropout, normalization, detrending). Candidates are
 # scored by mean sMAPE over yearly rolling origins inside the training years
 # (fh 1-12); the forecaster as given is scored too, as the first candidate. The
-# network's horizon is left open, so the tuner fixes it to the splitter's 12 steps:
-# the refit is the model cross-validation scored, rolled out over the 36 months.
+# network's horizon is left open, so the tuner fixes it to the 36 months of the
+# ``fh`` given to ``fit``: every candidate is a 36-step network, scored on its
+# first 12 steps in each fold, and the refit is the model cross-validation scored.
 
 forecaster = GRUForecaster(max_epochs=5 if SMALL else 100, random_state=0)
 search = ForecastingWhaleSearchCV(

@@ -291,11 +291,21 @@ def test_the_refit_has_the_horizon_cross_validation_scored():
         n_agents=2,
         max_iter=1,
     ).fit(Y, fh=range(1, 7))
-    # cross-validation trained 3-step networks; the refit must be one too
-    assert search.best_params_["horizon"] == 3
-    assert search.best_forecaster_.horizon_ == 3
-    assert all(params["horizon"] == 3 for params in search.cv_results_["params"])
+    # every candidate is the 6-step network the refit trains, scored on 3 steps
+    assert search.best_params_["horizon"] == 6
+    assert search.best_forecaster_.horizon_ == 6
+    assert all(params["horizon"] == 6 for params in search.cv_results_["params"])
     assert len(search.predict()) == 6
+    # without an fh at fit, the splitter's
+    later = naive_search(
+        forecaster=forecaster,
+        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
+        param_distributions={"learning_rate": [0.01]},
+        n_agents=1,
+        max_iter=1,
+    ).fit(Y)
+    assert later.best_forecaster_.horizon_ == 3
+    assert len(later.predict(fh=[1, 2, 3, 4])) == 4
     # a horizon the user set (or searches) is left alone
     fixed = naive_search(
         forecaster=forecaster.clone().set_params(horizon=2),
