@@ -130,7 +130,9 @@ class GRUBase(TorchStatePickleMixin):
             "tol": float(self.tol),
         }
 
-    def _new_trainer(self, generator, device, *, n_features, n_outputs, n_extra=0):
+    def _new_trainer(
+        self, generator, device, *, n_features, n_outputs, n_extra=0, extra_steps=0
+    ):
         """A :class:`~skgru._training.Trainer` around a freshly initialized network.
 
         Parameters
@@ -144,6 +146,9 @@ class GRUBase(TorchStatePickleMixin):
             Width of the network's output.
         n_extra : int, default=0
             Width of the extra flat input joined to the encoding before the head.
+        extra_steps : int, default=0
+            Output steps the extra input is split into (see
+            :class:`~skgru._network.GRUNetwork`); 0: a flat extra input.
         """
         network = build_network(
             generator,
@@ -151,6 +156,7 @@ class GRUBase(TorchStatePickleMixin):
             n_features=int(n_features),
             n_outputs=int(n_outputs),
             n_extra=int(n_extra),
+            extra_steps=int(extra_steps),
             **self._network_kwargs(),
         )
         return Trainer(network, **self._optimizer_kwargs())

@@ -40,6 +40,17 @@ class GRUNetwork(nn.Module):
     n_extra : int, default=0
         Width of an extra flat input joined to the encoding before the head (for
         example the known future covariates of a forecast horizon).
+    extra_steps : int, default=0
+        With a positive value the extra input is ``extra_steps`` blocks of
+        ``n_extra / extra_steps`` features, one per output step (the future
+        covariates of each step of a horizon), and the output ``extra_steps``
+        blocks of ``n_outputs / extra_steps``. One small ReLU network, shared
+        by the steps, maps each step's features to an addition to that step's
+        outputs, so a covariate acts on its own step nonlinearly (demand is
+        U-shaped in temperature) with the same function at every step, next to
+        the head's linear use of the whole extra input. 0: the head alone.
+    extra_hidden_size : int, default=16
+        ReLU units (per member) of that per-step network.
     ensemble_size : int, default=1
         Independent networks of ``hidden_size`` units trained side by side in one
         module: their GRU weights and heads are block-diagonal (no member reads
@@ -60,6 +71,8 @@ class GRUNetwork(nn.Module):
         dropout,
         n_extra=0,
         ensemble_size=1,
+        extra_steps=0,
+        extra_hidden_size=16,
     ):
         super().__init__()
         members = _count("ensemble_size", ensemble_size, minimum=1)
@@ -73,6 +86,12 @@ class GRUNetwork(nn.Module):
             ]
         )
         n_extra = _count("n_extra", n_extra, minimum=0)
+        extra_steps = _count("extra_steps", extra_steps, minimum=0)
+        if extra_steps and (n_extra % extra_steps or n_outputs % extra_steps):
+            raise ValueError(
+                f"GRUNetwork: extra_steps={extra_steps} must divide n_extra "
+                f"({n_extra}) and n_outputs ({n_outputs})."
+            )
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"GRUNetwork: dropout must be in [0, 1); got {dropout!r}.")
         directions = 2 if bidirectional else 1
@@ -94,6 +113,17 @@ class GRUNetwork(nn.Module):
         self.ensemble_size = members
         self.n_outputs = n_outputs
         self.head = nn.Linear(width * directions + n_extra, n_outputs * members)
+        self.extra_steps = extra_steps
+        self.step_net = None
+        if extra_steps:
+            units = _count("extra_hidden_size", extra_hidden_size, minimum=1)
+            # each member's units read the step's features; its outputs read
+            # only its own units (masked below)
+            self.step_net = nn.Sequential(
+                nn.Linear(n_extra // extra_steps, units * members),
+                nn.ReLU(),
+                nn.Linear(units * members, (n_outputs // extra_steps) * members),
+            )
         self.dropout = float(dropout)
         self.n_extra = n_extra
         # 0/1 masks that keep the members apart (none for one member), as
@@ -132,6 +162,13 @@ class GRUNetwork(nn.Module):
         extra = torch.full((self.n_extra,), -1, device="cpu")
         cols = torch.cat([member_of_unit(encoded), extra])
         masks["head.weight"] = ((rows[:, None] == cols[None, :]) | (cols == -1)).float()
+        if self.step_net is not None:
+            out = self.step_net[2]
+            rows = torch.arange(out.out_features, device="cpu") // (
+                out.out_features // k
+            )
+            cols = torch.arange(out.in_features, device="cpu") // (out.in_features // k)
+            masks["step_net.2.weight"] = (rows[:, None] == cols[None, :]).float()
         return masks
 
     @property
@@ -168,6 +205,15 @@ class GRUNetwork(nn.Module):
             bound = 1.0 / math.sqrt(fan_in)
             for weight in self.head.parameters():
                 weight.uniform_(-bound, bound, generator=generator)
+            if self.step_net is not None:
+                members = self.ensemble_size
+                for linear in (self.step_net[0], self.step_net[2]):
+                    fan_in = linear.in_features
+                    if linear is self.step_net[2]:
+                        fan_in //= members  # each output reads its member's units
+                    bound = 1.0 / math.sqrt(fan_in)
+                    for weight in linear.parameters():
+                        weight.uniform_(-bound, bound, generator=generator)
             # the masks too: a module built on the meta device has empty buffers
             fresh = self._member_masks() if self._mask_of else {}
             masks = self._masks
@@ -215,16 +261,25 @@ class GRUNetwork(nn.Module):
         encoding = self._drop(encoding, generator)
         if self.n_extra:
             encoding = torch.cat([encoding, extra], dim=1)
-        if self.ensemble_size > 1 and not self.training:
+        k, n = self.ensemble_size, self.n_outputs
+        if k > 1 and not self.training:
             # the members' mean is one linear head over all of them (their
             # weights are zero across members): averaged once per call, and each
             # output row is computed as by a single network's head
-            k, n = self.ensemble_size, self.n_outputs
             weight = self.head.weight.reshape(k, n, -1).sum(0) / k
             bias = self.head.bias.reshape(k, n).sum(0) / k
-            return nn.functional.linear(encoding, weight, bias)
-        out = self.head(encoding)
-        return out
+            out = nn.functional.linear(encoding, weight, bias)
+        else:
+            out = self.head(encoding)
+        if self.step_net is None:
+            return out
+        steps = self.extra_steps
+        per_step = self.step_net(extra.reshape(extra.shape[0], steps, -1))
+        # (batch, steps, members * outputs per step) -> the head's layout
+        per_step = per_step.reshape(extra.shape[0], steps, k, n // steps)
+        if k > 1 and not self.training:
+            return out + per_step.mean(2).reshape(extra.shape[0], n)
+        return out + per_step.transpose(1, 2).reshape(extra.shape[0], k * n)
 
     def _drop(self, x, generator):
         if not self.training or self.dropout == 0.0:

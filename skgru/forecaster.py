@@ -58,9 +58,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
     A GRU reads a window of the last ``window_length`` values of ``y`` (all
     columns, jointly) together with the exogenous ``X`` at the same time points; a
-    linear head, which also sees the known future ``X`` over the horizon, outputs
-    every horizon step at once (direct multi-output). Horizons beyond the trained
-    one are forecast by feeding forecasts back as context (recursive roll-out).
+    linear head, which also sees the future ``X`` (and a small network adds each
+    step's nonlinear response to its own ``X``), outputs every horizon step at
+    once. Longer horizons are rolled out recursively.
     Panels and hierarchies are forecast by one global network trained on the
     windows of all series, each series scaled by its own statistics.
 
@@ -473,6 +473,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 n_features=past.shape[2],
                 n_outputs=target.shape[1],
                 n_extra=self.horizon_ * n_x,
+                extra_steps=self.horizon_ if n_x else 0,
             )
         fit_arrays(
             trainer,

@@ -18,6 +18,9 @@ SIZES = dict(
 )
 
 
+SIZES_STEP_UNITS = 16  # GRUNetwork's default extra_hidden_size
+
+
 def network(**sizes):
     return GRUNetwork(**{**SIZES, **sizes})
 
@@ -107,6 +110,8 @@ def member(ensemble, m):
         bidirectional=ensemble.bidirectional,
         dropout=0.0,
         n_extra=ensemble.n_extra,
+        extra_steps=ensemble.extra_steps,
+        extra_hidden_size=SIZES_STEP_UNITS,
     )
     directions = 2 if ensemble.bidirectional else 1
     units = torch.arange(m * h, (m + 1) * h)
@@ -130,19 +135,30 @@ def member(ensemble, m):
             ensemble.head.weight[head_rows][:, torch.cat([read, extra])]
         )
         alone.head.bias.copy_(ensemble.head.bias[head_rows])
+        if ensemble.step_net is not None:
+            u, big, small = SIZES_STEP_UNITS, ensemble.step_net, alone.step_net
+            own = torch.arange(m * u, (m + 1) * u)
+            out_rows = torch.arange(
+                m * small[2].out_features, (m + 1) * small[2].out_features
+            )
+            small[0].weight.copy_(big[0].weight[own])
+            small[0].bias.copy_(big[0].bias[own])
+            small[2].weight.copy_(big[2].weight[out_rows][:, own])
+            small[2].bias.copy_(big[2].bias[out_rows])
     return alone
 
 
 @pytest.mark.parametrize(
-    ("optimizer", "weight_decay", "num_layers", "bidirectional"),
+    ("optimizer", "weight_decay", "num_layers", "bidirectional", "extra_steps"),
     [
-        ("adam", 0.0, 1, False),
-        ("adamw", 0.1, 2, True),
-        ("sgd", 0.01, 2, False),
+        ("adam", 0.0, 1, False, 0),
+        ("adam", 0.0, 1, False, 2),
+        ("adamw", 0.1, 2, True, 2),
+        ("sgd", 0.01, 2, False, 0),
     ],
 )
 def test_ensemble_members_stay_independent_networks(
-    optimizer, weight_decay, num_layers, bidirectional
+    optimizer, weight_decay, num_layers, bidirectional, extra_steps
 ):
     ensemble = build_network(
         torch.Generator().manual_seed(0),
@@ -155,6 +171,7 @@ def test_ensemble_members_stay_independent_networks(
         dropout=0.0,
         n_extra=2,
         ensemble_size=3,
+        extra_steps=extra_steps,
     )
     g = torch.Generator().manual_seed(1)
     x, extra = torch.randn(64, 5, 3, generator=g), torch.randn(64, 2, generator=g)
@@ -192,6 +209,32 @@ def test_ensemble_members_stay_independent_networks(
     # the members learnt: different weights, and each fits better than at the start
     assert not torch.equal(alone[0].head.weight, alone[1].head.weight)
     assert trainer.loss_curve[-1] < trainer.loss_curve[0]
+
+
+def test_the_step_network_maps_each_steps_covariates_to_its_own_outputs():
+    net = build_network(
+        torch.Generator().manual_seed(0), "cpu", **SIZES, n_extra=4, extra_steps=2
+    )  # 2 steps of 2 covariates, 1 output per step
+    with torch.no_grad():
+        net.head.weight[:, -4:] = 0.0  # leave the per-step network alone
+    x = torch.randn(1, 6, 3, generator=torch.Generator().manual_seed(1))
+    extra = torch.zeros(9, 4)
+    extra[:, 0] = torch.linspace(-4, 4, 9)  # step 1's first covariate only
+    with torch.no_grad():
+        out = net(x.expand(9, -1, -1), extra)
+    torch.testing.assert_close(out[:, 1], out[:1, 1].expand(9))  # step 2 unmoved
+    second_difference = out[2:, 0] - 2 * out[1:-1, 0] + out[:-2, 0]
+    assert second_difference.abs().max() > 1e-3  # nonlinear in the covariate
+    # the same function at every step
+    swapped = extra[:, [2, 3, 0, 1]]
+    with torch.no_grad():
+        moved = net(x.expand(9, -1, -1), swapped)
+    torch.testing.assert_close(moved[:, 1] - moved[:1, 1], out[:, 0] - out[:1, 0])
+
+
+def test_extra_steps_must_divide_the_extra_input_and_the_output():
+    with pytest.raises(ValueError, match=r"extra_steps=3 must divide n_extra \(4\)"):
+        network(n_extra=4, extra_steps=3)
 
 
 def test_ensemble_of_one_is_the_plain_network():
