@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from scipy.stats import randint, uniform
 from sktime.datasets import load_airline
+from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
 from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
 from sktime.forecasting.naive import NaiveForecaster
@@ -306,6 +307,16 @@ def test_the_refit_has_the_horizon_cross_validation_scored():
     ).fit(Y)
     assert later.best_forecaster_.horizon_ == 3
     assert len(later.predict(fh=[1, 2, 3, 4])) == 4
+    # an absolute fh counts by its steps after the cutoff
+    absolute = ForecastingHorizon(Y.index[-5:], is_relative=False)
+    dated = naive_search(
+        forecaster=forecaster,
+        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
+        param_distributions={"learning_rate": [0.01]},
+        n_agents=1,
+        max_iter=1,
+    ).fit(Y[:-5], fh=absolute)
+    assert dated.best_forecaster_.horizon_ == 5
     # a horizon the user set (or searches) is left alone
     fixed = naive_search(
         forecaster=forecaster.clone().set_params(horizon=2),
