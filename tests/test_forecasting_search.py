@@ -297,34 +297,27 @@ def test_the_refit_has_the_horizon_cross_validation_scored():
     assert search.best_forecaster_.horizon_ == 6
     assert all(params["horizon"] == 6 for params in search.cv_results_["params"])
     assert len(search.predict()) == 6
+
+    def one_candidate(forecaster):
+        return naive_search(
+            forecaster=forecaster,
+            cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
+            param_distributions={"learning_rate": [0.01]},
+            n_agents=1,
+            max_iter=1,
+        )
+
     # without an fh at fit, the splitter's
-    later = naive_search(
-        forecaster=forecaster,
-        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
-        param_distributions={"learning_rate": [0.01]},
-        n_agents=1,
-        max_iter=1,
-    ).fit(Y)
+    later = one_candidate(forecaster).fit(Y)
     assert later.best_forecaster_.horizon_ == 3
     assert len(later.predict(fh=[1, 2, 3, 4])) == 4
     # an absolute fh counts by its steps after the cutoff
     absolute = ForecastingHorizon(Y.index[-5:], is_relative=False)
-    dated = naive_search(
-        forecaster=forecaster,
-        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
-        param_distributions={"learning_rate": [0.01]},
-        n_agents=1,
-        max_iter=1,
-    ).fit(Y[:-5], fh=absolute)
+    dated = one_candidate(forecaster).fit(Y[:-5], fh=absolute)
     assert dated.best_forecaster_.horizon_ == 5
     # a horizon the user set (or searches) is left alone
-    fixed = naive_search(
-        forecaster=forecaster.clone().set_params(horizon=2),
-        cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2, 3]),
-        param_distributions={"learning_rate": [0.01]},
-        n_agents=1,
-        max_iter=1,
-    ).fit(Y, fh=range(1, 7))
+    fixed = one_candidate(forecaster.clone().set_params(horizon=2))
+    fixed.fit(Y, fh=range(1, 7))
     assert "horizon" not in fixed.best_params_
     assert fixed.best_forecaster_.horizon_ == 2
 
