@@ -385,6 +385,26 @@ class ModelSpace:
         return np.concatenate(done, axis=1)[:, :n_steps]
 
 
+#: Bounds of ``windows_per_epoch="auto"`` and the share of the windows it draws.
+AUTO_WINDOWS = (256, 512, 8)
+
+
+def resolve_windows_per_epoch(windows_per_epoch, n_windows):
+    """Windows drawn per epoch: ``windows_per_epoch``, with "auto" resolved.
+
+    "auto" draws an eighth of the ``n_windows`` training windows, at least 256
+    and at most 512: short series (up to 2,048 windows, every series of the
+    forecast basket) get 800 gradient steps of 32 over 100 epochs, long ones up
+    to twice that, so a fit on 64k points costs at most about twice one on 2k.
+    256 windows per epoch under-trained 4k-64k half-hourly series
+    (``benchmarks/bench_scaling_days.py``).
+    """
+    if windows_per_epoch != "auto":
+        return windows_per_epoch
+    low, high, share = AUTO_WINDOWS
+    return int(min(high, max(low, n_windows // share)))
+
+
 def temporal_split(ids, ends, horizon, validation_fraction, max_validation=None):
     """Validation on the last windows of each series in time, training before them.
 

@@ -22,6 +22,7 @@ from skgru._forecasting import (
     NORMALIZATIONS,
     ModelSpace,
     default_search_space,
+    resolve_windows_per_epoch,
     temporal_split,
     window_and_horizon,
 )
@@ -51,6 +52,7 @@ __all__ = ["GRUForecaster"]
 MIN_CALIBRATION_STEPS = 12
 #: Independent random streams of one fit (``spawn_seeds`` order).
 _STREAMS = ("weights", "training", "calibration weights", "calibration training")
+_POSITIVE = Interval(Integral, 1, None, closed="left")
 
 
 class GRUForecaster(GRUBase, BaseForecaster):
@@ -67,11 +69,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     Level, trend and scale are handled inside (``normalization``, ``detrend``),
     so a network trained on one part of a trending series applies to the next.
 
-    Prediction intervals are split conformal, computed at the first interval
-    request (see :mod:`skgru._intervals`): out-of-sample errors, from the
-    network's own validation period with ``early_stopping``, else from a second
-    network trained without each series' last points (at least the horizon, 12
-    and a tenth of the series), give a per-step scale and symmetric quantiles.
+    Prediction intervals are split conformal, calibrated at the first interval
+    request on out-of-sample errors (:mod:`skgru._intervals`, the user guide).
 
     Parameters
     ----------
@@ -118,9 +117,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
     max_epochs : int, default=100
         Number of epochs; with the cosine schedule the learning rate decays to
         zero over them.
-    windows_per_epoch : int or None, default=256
-        Windows drawn per epoch (8 gradient steps of ``batch_size=32``): the cost
-        of a fit does not grow with the series. None: one pass over all windows.
+    windows_per_epoch : "auto", int or None, default="auto"
+        Windows drawn per epoch, so the cost of a fit does not grow with the
+        series. "auto": an eighth of the training windows within [256, 512] (8-16
+        steps of ``batch_size=32``). None: one pass over all windows.
     batch_size : int, default=32
         Windows per gradient step (capped at the number of windows).
     learning_rate : float, default=0.005
@@ -150,8 +150,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
     tol : float, default=1e-4
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     device : str or torch.device, default="auto"
-        ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, or a
-        torch device string such as ``"cuda:1"``.
+        ``"auto"`` (CUDA when available, else CPU), or a torch device string.
     random_state : int, RandomState instance or None, default=None
         Seeds local generators for the weight initialization, batch order,
         validation split and dropout of both networks; global RNGs are never
@@ -241,7 +240,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         "normalization": [StrOptions(set(NORMALIZATIONS))],
         "detrend": ["boolean"],
         "differencing": [Interval(Integral, 0, 2, closed="both")],
-        "windows_per_epoch": [Interval(Integral, 1, None, closed="left"), None],
+        "windows_per_epoch": [StrOptions({"auto"}), _POSITIVE, None],
         "lr_schedule": [StrOptions({"constant", "cosine"})],
     }
 
@@ -258,7 +257,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         dropout=0.0,
         ensemble_size=3,
         max_epochs=100,
-        windows_per_epoch=256,
+        windows_per_epoch="auto",
         batch_size=32,
         learning_rate=0.005,
         lr_schedule="cosine",
@@ -451,6 +450,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         ``early_stopping``) the first validation target of each series.
         """
         past, extra, target, ids, ends = space.windows(ys, Xs)
+        per_epoch = resolve_windows_per_epoch(self.windows_per_epoch, len(target))
         train = val = first_target = None
         if self.early_stopping:
             train, val, first_target = temporal_split(
@@ -458,7 +458,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 ends,
                 self.horizon_,
                 self.validation_fraction,
-                self.windows_per_epoch,
+                per_epoch,
             )
             if len(train) == 0:
                 raise ValueError(
@@ -484,7 +484,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             epochs=self.max_epochs,
             generator=make_generator(seed, self.device_),
             verbose=verbose,
-            samples_per_epoch=self.windows_per_epoch,
+            samples_per_epoch=per_epoch,
             lr_schedule=self.lr_schedule,
             **self._fit_kwargs(),
         )

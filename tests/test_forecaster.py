@@ -218,6 +218,21 @@ def test_convergence_warning_like_the_regressor():
         )
 
 
+@pytest.mark.parametrize(("n", "per_epoch"), [(120, 256), (5_000, 512)])
+def test_auto_windows_per_epoch_is_256_on_short_series_and_up_to_512_on_long(
+    n, per_epoch
+):
+    y = _monthly(np.random.default_rng(0).normal(size=n).cumsum())
+    tiny = {"hidden_size": 4, "ensemble_size": 1, "max_epochs": 1, "random_state": 0}
+    tiny.update(window_length=4)
+    forecasts = [
+        GRUForecaster(**tiny, windows_per_epoch=value).fit(y, fh=[1, 2]).predict()
+        for value in ("auto", per_epoch, per_epoch // 2)
+    ]
+    pd.testing.assert_series_equal(forecasts[0], forecasts[1])
+    assert not np.allclose(forecasts[0], forecasts[2])
+
+
 def test_verbose_prints_epochs(capsys):
     y = _seasonal_trend(40)
     GRUForecaster(

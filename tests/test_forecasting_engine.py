@@ -9,6 +9,7 @@ from skgru._forecasting import (
     SeriesScaling,
     difference,
     integrate,
+    resolve_windows_per_epoch,
 )
 from skgru._intervals import IntervalModel, holdout_length, rolling_errors
 
@@ -196,3 +197,20 @@ def test_quantile_forecasts_follow_the_asked_steps_and_the_local_scale():
     expected = offsets * model.step_scale(np.array([2]))[0, 0] * 10.0
     np.testing.assert_allclose(q[2, 2, 0] - q[2, 1, 0], expected)
     np.testing.assert_allclose(q[:, 2, 0] - q[:, 1, 0], q[:, 1, 0] - q[:, 0, 0])
+
+
+@pytest.mark.parametrize(
+    ("value", "n_windows", "expected"),
+    [
+        ("auto", 46, 256),
+        ("auto", 2_048, 256),
+        ("auto", 3_889, 486),
+        ("auto", 65_000, 512),
+        (64, 65_000, 64),
+        (None, 65_000, None),
+    ],
+)
+def test_auto_windows_per_epoch_draws_an_eighth_of_the_windows_within_256_512(
+    value, n_windows, expected
+):
+    assert resolve_windows_per_epoch(value, n_windows) == expected
