@@ -223,10 +223,11 @@ def test_auto_windows_per_epoch_is_256_on_short_series_and_up_to_512_on_long(
     n, per_epoch
 ):
     y = _monthly(np.random.default_rng(0).normal(size=n).cumsum())
-    tiny = {"hidden_size": 4, "ensemble_size": 1, "max_epochs": 1, "random_state": 0}
-    tiny.update(window_length=4)
+    tiny = {"hidden_size": 4, "ensemble_size": 1, "max_epochs": 1, "window_length": 4}
     forecasts = [
-        GRUForecaster(**tiny, windows_per_epoch=value).fit(y, fh=[1, 2]).predict()
+        GRUForecaster(**tiny, windows_per_epoch=value, random_state=0)
+        .fit(y, fh=[1, 2])
+        .predict()
         for value in ("auto", per_epoch, per_epoch // 2)
     ]
     pd.testing.assert_series_equal(forecasts[0], forecasts[1])
