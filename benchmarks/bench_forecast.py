@@ -289,6 +289,12 @@ def main():
     parser.add_argument("--only", nargs="*", help="run these cases only")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    # sktime 1.2 announces a new default at every baseline's construction
+    warnings.filterwarnings(
+        "ignore",
+        message="The default of config ``remember_data``",
+        category=FutureWarning,
+    )
     names = ["seasonal naive", "Theta", "AutoETS", "GRU"]
     levels = [f"{c:.0%}".rstrip("%") for c in COVERAGES]
     header = [
