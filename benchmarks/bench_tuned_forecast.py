@@ -2,8 +2,9 @@
 
 Outer evaluation: sktime's ``evaluate`` with an expanding window from 72 months,
 step 12, fh 1-12 (6 origins). At every origin the tuner runs its own inner
-rolling-origin search on the data up to that origin only (nested, no leakage), and
-the refitted best forecaster is scored on the next 12 months.
+rolling-origin search over ``GRUForecaster.search_space(sp=12)`` on the data up to
+that origin only (nested, no leakage), and the refitted best forecaster is scored
+on the next 12 months.
 
 Prints a Markdown table of mean sMAPE and MASE over the origins, with baselines
 measured in the same run (seasonal naive, AutoETS, a Ridge reduction in a
@@ -21,7 +22,6 @@ import warnings
 
 import pandas as pd
 import torch
-from scipy.stats import loguniform
 from sklearn.linear_model import Ridge
 from sktime.datasets import load_airline
 from sktime.forecasting.compose import TransformedTargetForecaster, make_reduction
@@ -45,11 +45,7 @@ def tuned_gru(n_agents, max_iter, seed):
     return ForecastingWhaleSearchCV(
         GRUForecaster(random_state=seed),
         cv=ExpandingWindowSplitter(initial_window=48, step_length=12, fh=FH),
-        param_distributions={
-            "window_length": [12, 24, 36],
-            "hidden_size": [16, 32, 64],
-            "learning_rate": loguniform(1e-3, 2e-2),
-        },
+        param_distributions=GRUForecaster.search_space(sp=12),
         scoring=MeanAbsolutePercentageError(symmetric=True),
         n_agents=n_agents,
         max_iter=max_iter,
