@@ -41,7 +41,7 @@ from skgru import ForecastingWhaleSearchCV, GRUForecaster
 FH = list(range(1, 13))
 
 
-def tuned_gru(n_agents, max_iter, seed):
+def tuned_gru(n_agents, max_iter, seed, tie_break=None):
     return ForecastingWhaleSearchCV(
         GRUForecaster(random_state=seed),
         cv=ExpandingWindowSplitter(initial_window=48, step_length=12, fh=FH),
@@ -52,6 +52,7 @@ def tuned_gru(n_agents, max_iter, seed):
         backend="loky",
         backend_params={"n_jobs": 2},
         random_state=seed,
+        tie_break=tie_break,
     )
 
 
@@ -59,6 +60,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 agents x 2 iterations")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--tie-break",
+        choices=["untuned"],
+        default=None,
+        help="the tuner's tie_break (default: the best mean CV score)",
+    )
+    parser.add_argument(
+        "--tuned-only", action="store_true", help="skip the untuned and baselines"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
@@ -69,7 +79,7 @@ def main():
     log_deseasonalize = [("log", LogTransformer()), ("ds", Deseasonalizer(sp=12))]
     contenders = {
         f"GRUForecaster tuned by ForecastingWhaleSearchCV ({n_agents}x{max_iter})": (
-            tuned_gru(n_agents, max_iter, args.seed)
+            tuned_gru(n_agents, max_iter, args.seed, args.tie_break)
         ),
         "GRUForecaster (default)": GRUForecaster(random_state=args.seed),
         "Ridge reduction, log+deseasonalize": TransformedTargetForecaster(
@@ -78,6 +88,8 @@ def main():
         "AutoETS": AutoETS(auto=True, sp=12, n_jobs=1),
         "seasonal naive": NaiveForecaster(strategy="last", sp=12),
     }
+    if args.tuned_only:
+        contenders = dict(list(contenders.items())[:1])
     scoring = [
         MeanAbsolutePercentageError(symmetric=True),
         MeanAbsoluteScaledError(sp=12),
