@@ -12,8 +12,9 @@ log/deseasonalize pipeline, the default GRUForecaster).
 
 Run from the repository root::
 
-    python benchmarks/bench_tuned_forecast.py            # about 10-20 min on 2 cores
-    python benchmarks/bench_tuned_forecast.py --quick    # a smaller search
+    python benchmarks/bench_tuned_forecast.py            # 5 agents x 3 iterations
+    python benchmarks/bench_tuned_forecast.py --quick    # 3 x 2, about 20 min, 2 cores
+    python benchmarks/bench_tuned_forecast.py --quick --tie-break untuned --tuned-only
 """
 
 import argparse

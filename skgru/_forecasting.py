@@ -499,8 +499,8 @@ def default_search_space(sp=None):
     ``GRUForecaster.search_space(sp)``, for :class:`~skgru.ForecastingWhaleSearchCV`
     (or sktime's randomized search): window length, hidden size, learning rate
     and dropout. The level and trend handling (``normalization``, ``detrend``)
-    is left at its defaults: a few short cross-validation folds cannot tell
-    how a trend choice extrapolates, and searching it made the tuned forecaster
+    stays at its defaults: a few short cross-validation folds cannot tell how a
+    trend choice extrapolates, and searching these made the tuned forecaster
     worse than the untuned one on held-out years (``bench_tuned_holdout.py``).
     It is a plain dict, so it can be extended or narrowed, for example
     ``{**GRUForecaster.search_space(12), "detrend": [True, False]}``.
