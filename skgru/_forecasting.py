@@ -31,7 +31,7 @@ __all__ = [
 AUTO_WINDOW_MAX = 48
 
 #: Normalizations of a window (see :meth:`ModelSpace.normalize`).
-NORMALIZATIONS = ("local", "mean", "last", "standard")
+NORMALIZATIONS = ("local", "instance", "mean", "last", "standard")
 
 
 def difference(values, differencing):
@@ -122,7 +122,7 @@ class ModelSpace:
         Past time points per window; steps output at once.
     differencing : int
         Order of differencing of y before windowing.
-    normalization : {"local", "mean", "last", "standard"}
+    normalization : {"local", "instance", "mean", "last", "standard"}
     """
 
     def __init__(
@@ -220,9 +220,11 @@ class ModelSpace:
         else:
             offset = detrended.mean(axis=1, keepdims=True)
         divisor = self._scale[ids][:, None, :]
-        if self.normalization == "local":
+        if self.normalization in ("local", "instance"):
             local = self._window_volatility(detrended, ids)[:, None, :]
-            divisor = np.sqrt(local * divisor)
+            divisor = (
+                local if self.normalization == "instance" else np.sqrt(local * divisor)
+            )
         return (detrended - offset) / divisor, offset, divisor
 
     def _window_volatility(self, detrended, ids):
@@ -246,6 +248,8 @@ class ModelSpace:
         """
         scale = self._scale[ids]
         overall = self._step_scale[ids]
+        if self.normalization == "instance":  # the divisor is the local volatility
+            return np.ones_like(scale)
         if normalized.shape[1] < 2:
             return scale / overall
         ratio = np.sqrt(np.mean(np.diff(normalized, axis=1) ** 2, axis=1))

@@ -85,15 +85,15 @@ class GRUForecaster(GRUBase, BaseForecaster):
         shortest series still gives a window and the longest at least as many
         windows as steps. An int is used as given; every series then needs at
         least ``window_length + horizon + differencing`` time points.
-    normalization : {"local", "mean", "last", "standard"}, default="local"
-        How each window is scaled. ``"local"``, ``"mean"`` and ``"last"`` take
-        forecasts relative to the recent level (the window's mean, or its last
-        value for ``"last"``); ``"mean"`` and ``"last"`` divide by the series'
-        typical one-step change, ``"local"`` by the geometric mean of that and
-        the window's own (a partial instance normalization after RevIN, Kim et
-        al., ICLR 2022), which follows seasonal swings that grow with the level.
-        ``"standard"`` standardizes by the series' mean and standard deviation,
-        for stationary series (with ``detrend=False``). See the user guide.
+    normalization : {"local", "instance", "mean", "last", "standard"}, default="local"
+        How each window is scaled. All but ``"standard"`` take forecasts
+        relative to the window's mean (its last value for ``"last"``) and divide
+        by a typical one-step change: the series' (``"mean"``, ``"last"``), the
+        window's own (``"instance"``, after RevIN, Kim et al., ICLR 2022: swings
+        that grow with the level keep their shape) or the geometric mean of the
+        two (``"local"``). ``"standard"`` standardizes by the series' mean and
+        standard deviation, for stationary series (with ``detrend=False``). See
+        the user guide.
     detrend : bool, default=True
         Remove each series' drift (its mean one-step change over the training
         data, a linear trend) before scaling, and add it back to the forecasts,

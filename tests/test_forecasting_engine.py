@@ -49,6 +49,27 @@ def test_local_normalization_divides_by_the_pooled_volatility():
     np.testing.assert_allclose(flat[:, 0], overall)
 
 
+def test_instance_normalization_divides_by_the_window_volatility():
+    # swings that grow tenfold: "instance" follows them fully, so every window
+    # has unit RMS step; a flat window is floored at a tenth of the overall value
+    t = np.arange(48.0)
+    y = ((1 + 9 * t / 47) * np.where(t % 2, 1.0, -1.0))[:, None]
+    y[20:26] = y[19]
+    ids = np.array([0, 0, 0])
+    times = np.array([np.arange(0, 6), np.arange(42, 48), np.arange(20, 26)])
+    z = y[times]
+    space = ModelSpace.fit([y], window_length=6, horizon=2, normalization="instance")
+    normalized, _, divisor = space.normalize(z, times, ids)
+    detrended = z - space._drift[0] * times[:, :, None]
+    rms = np.sqrt(np.mean(np.diff(detrended, axis=1) ** 2, axis=1))
+    overall = space.step_scale(ids)
+    np.testing.assert_allclose(divisor[:, 0], np.maximum(rms, 0.1 * overall))
+    assert divisor[2, 0] == pytest.approx(0.1 * overall[2, 0])
+    assert divisor[1, 0] / divisor[0, 0] == pytest.approx(rms[1, 0] / rms[0, 0])
+    unit = np.sqrt(np.mean(np.diff(normalized[:2], axis=1) ** 2, axis=1))
+    np.testing.assert_allclose(unit, 1.0)
+
+
 @pytest.mark.parametrize("normalization", NORMALIZATIONS)
 @pytest.mark.parametrize("amplitude", [1e-4, 1.0, 50.0])
 def test_error_units_turn_normalized_errors_into_local_volatility_units(
