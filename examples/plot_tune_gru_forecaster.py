@@ -50,9 +50,8 @@ y_train, y_test = temporal_train_test_split(y, test_size=HOLDOUT)
 # The GRU forecaster handles level and trend itself (each window is taken relative
 # to its own level, with the series' drift removed), so it works on the raw series.
 # ``GRUForecaster.search_space()`` is the documented default space (window length,
-# hidden size, learning rate, dropout, and the window scaling, "local" or
-# "instance"; the trend handling stays at its default, which a few short folds
-# cannot judge). Candidates are
+# hidden size, learning rate, dropout; the level and trend handling stays at its
+# defaults, which a few short folds cannot judge). Candidates are
 # scored by mean sMAPE over yearly rolling origins inside the training years
 # (fh 1-12); the forecaster as given is scored too, as the first candidate. The
 # network's horizon is left open, so the tuner fixes it to the 36 months of the

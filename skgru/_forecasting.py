@@ -501,14 +501,12 @@ def default_search_space(sp=None):
     """A default search space over what moves a GRUForecaster's accuracy.
 
     ``GRUForecaster.search_space(sp)``, for :class:`~skgru.ForecastingWhaleSearchCV`
-    (or sktime's randomized search): window length, hidden size, learning rate,
-    dropout, and the window scaling (``normalization``: the default ``"local"``
-    or ``"instance"``, even on the benchmark basket but each better on some
-    series). The trend handling (``detrend``) and the other normalizations stay
-    out: a few short cross-validation folds cannot tell how a trend choice
-    extrapolates, and searching them made the tuned forecaster worse than the
-    untuned one on held-out years (``bench_tuned_holdout.py``). It is a plain
-    dict, so it can be extended or narrowed, for example
+    (or sktime's randomized search): window length, hidden size, learning rate
+    and dropout. The level and trend handling (``normalization``, ``detrend``)
+    stays at its defaults: a few short cross-validation folds cannot tell how a
+    trend choice extrapolates, and searching these made the tuned forecaster
+    worse than the untuned one on held-out years (``bench_tuned_holdout.py``).
+    It is a plain dict, so it can be extended or narrowed, for example
     ``{**GRUForecaster.search_space(12), "detrend": [True, False]}``.
 
     Parameters
@@ -532,7 +530,7 @@ def default_search_space(sp=None):
     --------
     >>> from skgru import GRUForecaster
     >>> sorted(GRUForecaster.search_space(sp=12))
-    ['dropout', 'hidden_size', 'learning_rate', 'normalization', 'window_length']
+    ['dropout', 'hidden_size', 'learning_rate', 'window_length']
     >>> GRUForecaster.search_space(sp=12)["window_length"]
     [None, 12, 24, 36]
     """
@@ -547,5 +545,4 @@ def default_search_space(sp=None):
         "hidden_size": [16, 32, 64],
         "learning_rate": loguniform(1e-3, 2e-2),
         "dropout": uniform(0.0, 0.3),
-        "normalization": ["local", "instance"],
     }
