@@ -25,6 +25,7 @@ Usage::
     python benchmarks/bench_forecast.py                  # the whole basket
     python benchmarks/bench_forecast.py --seeds 0 1 2    # GRU seeds (mean MASE)
     python benchmarks/bench_forecast.py --set normalization=instance  # other defaults
+    python benchmarks/bench_forecast.py --average-with normalization=instance
 """
 
 import argparse
@@ -224,24 +225,49 @@ def _mase(train, test, pred, sp):
     return one(train, test, pred)
 
 
-def models(sp, log, seed, gru_params):
-    """The four models; on a log row each behind its own ``LogTransformer``."""
+class _MeanForecast:
+    """Mean forecast and mean interval bounds (quantile averaging) of forecasters."""
+
+    def __init__(self, forecasters):
+        self.forecasters = forecasters
+
+    def fit(self, y, X=None, fh=None):
+        for forecaster in self.forecasters:
+            forecaster.fit(y, X=X, fh=fh)
+        return self
+
+    def predict(self, X=None):
+        return sum(f.predict(X=X) for f in self.forecasters) / len(self.forecasters)
+
+    def predict_interval(self, X=None, coverage=0.9):
+        bounds = [f.predict_interval(X=X, coverage=coverage) for f in self.forecasters]
+        return sum(bounds) / len(bounds)
+
+
+def models(sp, log, seed, gru_params, gru_alternative=None):
+    """The four models; on a log row each behind its own ``LogTransformer``.
+
+    With ``gru_alternative`` the GRU is the mean of two GRUForecasters, the second
+    with those parameters changed.
+    """
+
+    def logged(model):
+        return TransformedTargetForecaster([LogTransformer(), model]) if log else model
+
     seasonal = sp > 1
-    plain = {
-        "seasonal naive": NaiveForecaster(strategy="last", sp=sp),
-        "Theta": ThetaForecaster(sp=sp, deseasonalize=seasonal),
-        "AutoETS": AutoETS(auto=True, sp=sp, n_jobs=1),
-        "GRU": GRUForecaster(random_state=seed, **gru_params),
-    }
-    if not log:
-        return plain
+    gru = logged(GRUForecaster(random_state=seed, **gru_params))
+    if gru_alternative:
+        other = GRUForecaster(random_state=seed, **{**gru_params, **gru_alternative})
+        gru = _MeanForecast([gru, logged(other)])
     return {
-        name: TransformedTargetForecaster([LogTransformer(), model])
-        for name, model in plain.items()
+        "seasonal naive": logged(NaiveForecaster(strategy="last", sp=sp)),
+        "Theta": logged(ThetaForecaster(sp=sp, deseasonalize=seasonal)),
+        "AutoETS": logged(AutoETS(auto=True, sp=sp, n_jobs=1)),
+        "GRU": gru,
     }
 
 
-def evaluate_case(y, X, sp, horizon, origins, log, seeds, gru_params):
+def evaluate_case(y, X, sp, horizon, origins, log, seeds, gru_params, alternative):
     """MASE per model (mean over origins, GRU over seeds too), coverage, seconds."""
     scores, seconds, widths = {}, {}, {c: [] for c in COVERAGES}
     hits = {name: {c: [] for c in COVERAGES} for name in INTERVAL_MODELS}
@@ -250,7 +276,7 @@ def evaluate_case(y, X, sp, horizon, origins, log, seeds, gru_params):
         back = (origins - 1 - k) * horizon
         train, test, x_train, x_test = _split(y, X, horizon, back)
         for seed in seeds:
-            for name, model in models(sp, log, seed, gru_params).items():
+            for name, model in models(sp, log, seed, gru_params, alternative).items():
                 if name != "GRU" and seed != seeds[0]:
                     continue
                 uses_x = name == "GRU"
@@ -312,11 +338,24 @@ def main():
         help="GRUForecaster parameters other than the defaults, e.g. "
         "normalization=mean ensemble_size=1 (values read as Python literals)",
     )
+    parser.add_argument(
+        "--average-with",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="the GRU column becomes the mean forecast (and mean interval bounds) "
+        "of the GRU and a second GRU with these parameters changed",
+    )
     args = parser.parse_args()
-    gru_params = {
-        name: _literal(value)
-        for name, value in (item.split("=", 1) for item in args.set)
-    }
+    items = args.set + args.average_with
+    if any("=" not in item for item in items):
+        parser.error("--set and --average-with take NAME=VALUE items")
+    if any(item.startswith("random_state=") for item in items):
+        parser.error("the GRU's random_state comes from --seeds")
+    gru_params, alternative = (
+        {name: _literal(value) for name, value in (i.split("=", 1) for i in items)}
+        for items in (args.set, args.average_with)
+    )
     torch.set_num_threads(args.threads)
     # sktime 1.2 announces a new default at every baseline's construction
     warnings.filterwarnings(
@@ -343,7 +382,7 @@ def main():
         if args.only and case not in args.only:
             continue
         scores, seconds, hits, widths = evaluate_case(
-            y, X, sp, horizon, origins, log, args.seeds, gru_params
+            y, X, sp, horizon, origins, log, args.seeds, gru_params, alternative
         )
         ratio = scores["GRU"] / scores["AutoETS"]
         if "LogTransformer" not in case and case != SYNTHETIC:

@@ -525,10 +525,12 @@ def test_numpy_typed_parameters_are_accepted():
     assert f.window_length_ == 6 and len(f.predict()) == 2
 
 
-def test_forecasts_are_invariant_to_rescaling_y():
+@pytest.mark.parametrize("normalization", ["local", "instance", "mean"])
+def test_forecasts_are_invariant_to_rescaling_y(normalization):
     y = _seasonal_trend(60)
-    a = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1, 2, 3]).predict()
-    b = GRUForecaster(**FAST, window_length=12).fit(1000 * y, fh=[1, 2, 3]).predict()
+    kwargs = {**FAST, "window_length": 12, "normalization": normalization}
+    a = GRUForecaster(**kwargs).fit(y, fh=[1, 2, 3]).predict()
+    b = GRUForecaster(**kwargs).fit(1000 * y, fh=[1, 2, 3]).predict()
     np.testing.assert_allclose(b.to_numpy() / 1000, a.to_numpy(), rtol=1e-4)
 
 

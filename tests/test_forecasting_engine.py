@@ -65,7 +65,7 @@ def test_instance_normalization_divides_by_the_window_volatility():
     overall = space.step_scale(ids)
     np.testing.assert_allclose(divisor[:, 0], np.maximum(rms, 0.1 * overall))
     assert divisor[2, 0] == pytest.approx(0.1 * overall[2, 0])
-    assert divisor[1, 0] / divisor[0, 0] == pytest.approx(rms[1, 0] / rms[0, 0])
+    assert divisor[1, 0] / divisor[0, 0] > 5  # the swings grew about tenfold
     unit = np.sqrt(np.mean(np.diff(normalized[:2], axis=1) ** 2, axis=1))
     np.testing.assert_allclose(unit, 1.0)
 
