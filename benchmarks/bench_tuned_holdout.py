@@ -124,7 +124,7 @@ def main():
         y_train, y_test = y.iloc[:-holdout], y.iloc[-holdout:]
         fh = list(range(1, holdout + 1))
         mase = MeanAbsoluteScaledError(sp=sp)
-        untuned, tuned, one_se, top_k, seconds = [], [], [], [], []
+        untuned, tuned, one_se, top_mean, seconds = [], [], [], [], []
         for seed in seeds:
             forecast = GRUForecaster(random_state=seed).fit(y_train, fh=fh).predict()
             untuned.append(mase(y_test, forecast, y_train=y_train))
@@ -138,7 +138,7 @@ def main():
             seconds.append(time.perf_counter() - started)
             tuned.append(mase(y_test, search.predict(), y_train=y_train))
             top_forecasts = [f.predict() for _, f in search.n_best_forecasters_]
-            top_k.append(
+            top_mean.append(
                 mase(y_test, sum(top_forecasts) / len(top_forecasts), y_train=y_train)
             )
             results = search.cv_results_
@@ -166,7 +166,7 @@ def main():
                 }
             )
         untuned, tuned, one_se = np.array(untuned), np.array(tuned), np.array(one_se)
-        top_k = np.array(top_k)
+        top_mean = np.array(top_mean)
         rows.append(
             {
                 "series": name,
@@ -178,9 +178,9 @@ def main():
                     tuned.mean() - untuned.mean() <= untuned.std()
                 ),
                 "one-SE MASE": one_se.mean(),
-                f"top-{args.top_k} mean MASE": top_k.mean(),
+                f"top-{args.top_k} mean MASE": top_mean.mean(),
                 "top-k not worse by > spread": bool(
-                    top_k.mean() - untuned.mean() <= untuned.std()
+                    top_mean.mean() - untuned.mean() <= untuned.std()
                 ),
                 "search s (with the top-k refits)": np.mean(seconds),
             }
