@@ -31,7 +31,7 @@ __all__ = [
 AUTO_WINDOW_MAX = 48
 
 #: Normalizations of a window (see :meth:`ModelSpace.normalize`).
-NORMALIZATIONS = ("local", "instance", "mean", "last", "standard")
+NORMALIZATIONS = ("local", "instance", "local+instance", "mean", "last", "standard")
 
 
 def difference(values, differencing):
@@ -122,7 +122,11 @@ class ModelSpace:
         Past time points per window; steps output at once.
     differencing : int
         Order of differencing of y before windowing.
-    normalization : {"local", "instance", "mean", "last", "standard"}
+    normalization : {"local", "instance", "local+instance", "mean", "last", \
+"standard"}
+        ``"local+instance"`` gives every window in both normalizations, one
+        input block and one target block each (:attr:`groups`); forecasts are
+        the mean of the two blocks' de-normalized outputs.
     """
 
     def __init__(
@@ -133,6 +137,7 @@ class ModelSpace:
         self.horizon = int(horizon)
         self.differencing = int(differencing)
         self.normalization = normalization
+        self.groups = tuple(normalization.split("+"))
         self._drift = _stack(self.scalings, "drift")
         self._center = _stack(self.scalings, "center")
         self._scale = _stack(self.scalings, "scale")
@@ -208,8 +213,10 @@ class ModelSpace:
 
         Returns
         -------
-        normalized : ndarray of shape (n, window_length, n_y)
-        offset, divisor : ndarray of shape (n, 1, n_y)
+        normalized : ndarray of shape (n, window_length, n_groups * n_y)
+            One block of ``n_y`` columns per normalization of :attr:`groups`.
+        offset : ndarray of shape (n, 1, n_y)
+        divisor : ndarray of shape (n, 1, n_groups * n_y)
             Shift and scale of the detrended values; see :meth:`denormalize`.
         """
         detrended = z - self._drift[ids][:, None, :] * times[:, :, None]
@@ -219,13 +226,17 @@ class ModelSpace:
             offset = self._center[ids][:, None, :]
         else:
             offset = detrended.mean(axis=1, keepdims=True)
-        divisor = self._scale[ids][:, None, :]
-        if self.normalization in ("local", "instance"):
-            local = self._window_volatility(detrended, ids)[:, None, :]
-            divisor = (
-                local if self.normalization == "instance" else np.sqrt(local * divisor)
-            )
-        return (detrended - offset) / divisor, offset, divisor
+        scale = self._scale[ids][:, None, :]
+        divisors = []
+        for group in self.groups:
+            divisor = scale
+            if group in ("local", "instance"):
+                local = self._window_volatility(detrended, ids)[:, None, :]
+                divisor = local if group == "instance" else np.sqrt(local * scale)
+            divisors.append(divisor)
+        divisor = np.concatenate(divisors, axis=2)
+        normalized = np.tile(detrended - offset, len(self.groups)) / divisor
+        return normalized, offset, divisor
 
     def _window_volatility(self, detrended, ids):
         """RMS one-step change (n, n_y) of detrended windows, floored as intervals'.
@@ -239,21 +250,48 @@ class ModelSpace:
         rms = np.sqrt(np.mean(np.diff(detrended, axis=1) ** 2, axis=1))
         return np.maximum(rms, 0.1 * overall)
 
-    def error_units(self, normalized, ids):
+    def window_errors(self, normalized, errors, ids):
+        """Errors of the network on windows, in units of :meth:`local_scale`.
+
+        Parameters
+        ----------
+        normalized : ndarray of shape (n, window_length, n_groups * n_y)
+            Windows as :meth:`normalize` returned them (y columns only).
+        errors : ndarray of shape (n, n_groups * horizon * n_y)
+            Target minus network output, in the layout of :meth:`windows`.
+        ids : ndarray of shape (n,)
+
+        Returns
+        -------
+        errors : ndarray of shape (n, horizon, n_y)
+            Errors of the forecast (the mean over :attr:`groups`) divided by
+            the window's recent volatility.
+        """
+        n, n_groups = len(errors), len(self.groups)
+        n_y = normalized.shape[2] // n_groups
+        errors = errors.reshape(n, n_groups, self.horizon, n_y)
+        units = [
+            self._error_units(normalized[:, :, g * n_y : (g + 1) * n_y], ids, group)
+            for g, group in enumerate(self.groups)
+        ]
+        return np.mean(errors * np.stack(units, axis=1)[:, :, None, :], axis=1)
+
+    def _error_units(self, normalized, ids, normalization):
         """Factor (n, n_y) from normalized errors to units of :meth:`local_scale`.
 
-        ``normalized`` (n, window_length, n_y) are windows as :meth:`normalize`
-        returned them; an error of the network times this factor is the error
-        divided by the window's recent volatility.
+        ``normalized`` (n, window_length, n_y) are windows in ``normalization``
+        (one of :attr:`groups`) as :meth:`normalize` returned them; an error of
+        the network times this factor is the error divided by the window's
+        recent volatility.
         """
         scale = self._scale[ids]
         overall = self._step_scale[ids]
-        if self.normalization == "instance":  # the divisor is the local volatility
+        if normalization == "instance":  # the divisor is the local volatility
             return np.ones_like(scale)
         if normalized.shape[1] < 2:
             return scale / overall
         ratio = np.sqrt(np.mean(np.diff(normalized, axis=1) ** 2, axis=1))
-        if self.normalization == "local":
+        if normalization == "local":
             # ratio = rms / sqrt(local * scale), local = max(rms, floor): invert
             local = np.maximum(ratio**2 * scale, 0.1 * overall)
             return np.sqrt(local * scale) / local
@@ -261,8 +299,14 @@ class ModelSpace:
         return scale / local
 
     def denormalize(self, normalized, times, offset, divisor, ids):
-        """Model-space values from normalized ones (inverse of :meth:`normalize`)."""
-        detrended = normalized * divisor + offset
+        """Model-space values from normalized ones (inverse of :meth:`normalize`).
+
+        ``normalized`` (n, n_steps, n_groups * n_y) holds a block per group;
+        the result (n, n_steps, n_y) is the mean of the blocks' values.
+        """
+        n, n_steps, width = normalized.shape
+        scaled = (normalized * divisor).reshape(n, n_steps, len(self.groups), -1)
+        detrended = scaled.mean(axis=2) + offset
         return detrended + self._drift[ids][:, None, :] * times[:, :, None]
 
     def windows(self, ys, Xs=None):
@@ -270,10 +314,12 @@ class ModelSpace:
 
         Returns
         -------
-        past : ndarray of shape (n_windows, window_length, n_y + n_x)
+        past : ndarray of shape (n_windows, window_length, n_groups * n_y + n_x)
+            Normalized y (a block per group of :attr:`groups`), then X.
         extra : ndarray of shape (n_windows, horizon * n_x) or None
             Standardized future X over each window's horizon.
-        target : ndarray of shape (n_windows, horizon * n_y)
+        target : ndarray of shape (n_windows, n_groups * horizon * n_y)
+            A block of ``horizon * n_y`` normalized values per group.
         ids : ndarray of shape (n_windows,)
             The series of each window.
         ends : ndarray of shape (n_windows,)
@@ -295,8 +341,11 @@ class ModelSpace:
                 past, times[:, :window], series_ids
             )
             detrended = future - self._drift[i] * times[:, window:, None]
-            target = (detrended - offset) / divisor
-            targets.append(target.reshape(n, -1))
+            n_groups = len(self.groups)
+            target = (detrended - offset)[:, :, None, :] / divisor.reshape(
+                n, 1, n_groups, -1
+            )
+            targets.append(target.transpose(0, 2, 1, 3).reshape(n, -1))
             if X is not None:
                 x = self.standard_x(i, X[d:])
                 x_past, x_future = sliding_windows(x, window, horizon)
@@ -342,8 +391,8 @@ class ModelSpace:
         Parameters
         ----------
         predict : callable
-            ``predict(past, extra)`` -> ndarray (n, horizon * n_y): the network on
-            normalized windows (``extra`` is None without X).
+            ``predict(past, extra)`` -> ndarray (n, n_groups * horizon * n_y): the
+            network on normalized windows (``extra`` is None without X).
         contexts : ndarray of shape (n, window_length + differencing, n_y)
             Raw values of y before each forecast origin.
         x_contexts : ndarray of shape (n, window_length, n_x) or None
@@ -375,9 +424,10 @@ class ModelSpace:
                 past = np.concatenate([past, x_context], axis=2)
                 extra = future_x.reshape(n, -1)
             out = np.asarray(predict(past, extra), dtype=np.float64)
+            out = out.reshape(n, -1, horizon, n_y).transpose(0, 2, 1, 3)
             future_times = last[:, None] + np.arange(1, horizon + 1)[None, :]
             z_future = self.denormalize(
-                out.reshape(n, horizon, n_y), future_times, offset, divisor, ids
+                out.reshape(n, horizon, -1), future_times, offset, divisor, ids
             )
             future = integrate(levels, z_future, d)
             done.append(future)

@@ -130,9 +130,7 @@ class GRUBase(TorchStatePickleMixin):
             "tol": float(self.tol),
         }
 
-    def _new_trainer(
-        self, generator, device, *, n_features, n_outputs, n_extra=0, extra_steps=0
-    ):
+    def _new_trainer(self, generator, device, *, n_features, n_outputs, **layout):
         """A :class:`~skgru._training.Trainer` around a freshly initialized network.
 
         Parameters
@@ -143,20 +141,17 @@ class GRUBase(TorchStatePickleMixin):
         n_features : int
             Features per time step of the network's input sequence.
         n_outputs : int
-            Width of the network's output.
-        n_extra : int, default=0
-            Width of the extra flat input joined to the encoding before the head.
-        extra_steps : int, default=0
-            Output steps the extra input is split into (see
-            :class:`~skgru._network.GRUNetwork`); 0: a flat extra input.
+            Width of the network's output (per input group).
+        **layout : int
+            ``n_extra``, ``extra_steps``, ``input_groups``, ``group_features``
+            of :class:`~skgru._network.GRUNetwork` (each 0 or 1 by default).
         """
         network = build_network(
             generator,
             device,
             n_features=int(n_features),
             n_outputs=int(n_outputs),
-            n_extra=int(n_extra),
-            extra_steps=int(extra_steps),
+            **{name: int(value) for name, value in layout.items()},
             **self._network_kwargs(),
         )
         return Trainer(network, **self._optimizer_kwargs())

@@ -117,8 +117,8 @@ def in_sample_errors(space, past, target, output, ids, n_y):
     ``past``, ``target`` and ``ids`` as from :meth:`ModelSpace.windows`;
     ``output`` is the network's output on them.
     """
-    err = (target - output).reshape(len(target), space.horizon, n_y)
-    err = err * space.error_units(past[:, :, :n_y], ids)[:, None, :]
+    n_normalized = len(space.groups) * n_y
+    err = space.window_errors(past[:, :, :n_normalized], target - output, ids)
     return {h + 1: list(err[:, h]) for h in range(space.horizon)}
 
 

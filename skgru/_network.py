@@ -51,6 +51,18 @@ class GRUNetwork(nn.Module):
         the head's linear use of the whole extra input. 0: the head alone.
     extra_hidden_size : int, default=16
         ReLU units (per member) of that per-step network.
+    input_groups : int, default=1
+        Members read different views of the input and predict different
+        targets: the first ``input_groups * group_features`` input features are
+        ``input_groups`` blocks, member ``m`` reads block ``m % input_groups``
+        (and the features after the blocks, shared by all) and is trained on
+        block ``m % input_groups`` of a target of ``input_groups * n_outputs``
+        columns. In evaluation mode the output is the members' mean per group,
+        ``input_groups * n_outputs`` columns. Needs ``ensemble_size >=
+        input_groups``. Used for members trained on differently normalized
+        windows of the same series.
+    group_features : int, default=0
+        Width of one input block (with ``input_groups > 1``).
     ensemble_size : int, default=1
         Independent networks of ``hidden_size`` units trained side by side in one
         module: their GRU weights and heads are block-diagonal (no member reads
@@ -73,9 +85,23 @@ class GRUNetwork(nn.Module):
         ensemble_size=1,
         extra_steps=0,
         extra_hidden_size=16,
+        input_groups=1,
+        group_features=0,
     ):
         super().__init__()
         members = _count("ensemble_size", ensemble_size, minimum=1)
+        groups = _count("input_groups", input_groups, minimum=1)
+        group_features = _count("group_features", group_features, minimum=0)
+        if groups > 1 and (
+            members < groups
+            or groups * group_features > n_features
+            or not group_features
+        ):
+            raise ValueError(
+                f"GRUNetwork: input_groups={groups} needs ensemble_size >= "
+                f"{groups} (got {members}) and input blocks of group_features > 0 "
+                f"that fit in n_features={n_features} (got {group_features})."
+            )
         n_features, n_outputs, hidden_size, num_layers = (
             _count(name, value, minimum=1)
             for name, value in [
@@ -112,6 +138,8 @@ class GRUNetwork(nn.Module):
         self.bidirectional = bool(bidirectional)
         self.ensemble_size = members
         self.n_outputs = n_outputs
+        self.input_groups = groups
+        self.group_features = group_features if groups > 1 else 0
         self.head = nn.Linear(width * directions + n_extra, n_outputs * members)
         self.extra_steps = extra_steps
         self.step_net = None
@@ -149,11 +177,22 @@ class GRUNetwork(nn.Module):
             return (torch.arange(n_units, device="cpu") % width) // h
 
         masks = {}
+        g, block = self.input_groups, self.group_features
         for i, layer in enumerate(self.layers):
             for name, weight in layer.named_parameters():
-                if name.startswith("bias") or (i == 0 and "ih" in name):
+                if name.startswith("bias") or (i == 0 and "ih" in name and g == 1):
                     continue  # biases are per unit; layer 0 reads the shared input
                 rows = member_of_unit(weight.shape[0])
+                if i == 0 and "ih" in name:
+                    # input block b goes to the members of group b; the features
+                    # after the blocks to every member
+                    feature = torch.arange(weight.shape[1], device="cpu")
+                    block_of = torch.where(
+                        feature < g * block, feature // max(block, 1), -1
+                    )
+                    mask = (rows[:, None] % g == block_of[None, :]) | (block_of == -1)
+                    masks[f"layers.{i}.{name}"] = mask.float()
+                    continue
                 cols = member_of_unit(weight.shape[1])  # both directions side by side
                 masks[f"layers.{i}.{name}"] = (rows[:, None] == cols[None, :]).float()
         rows = torch.arange(self.head.out_features, device="cpu") // self.n_outputs
@@ -175,6 +214,11 @@ class GRUNetwork(nn.Module):
     def n_members(self):
         """Outputs per target column in training mode (``ensemble_size``)."""
         return self.ensemble_size
+
+    @property
+    def member_groups(self):
+        """The input group of each member (``m % input_groups``), a list."""
+        return [m % self.input_groups for m in range(self.ensemble_size)]
 
     def mask_gradients(self):
         """Zero the gradients that would connect members (call after backward).
@@ -261,25 +305,35 @@ class GRUNetwork(nn.Module):
         encoding = self._drop(encoding, generator)
         if self.n_extra:
             encoding = torch.cat([encoding, extra], dim=1)
-        k, n = self.ensemble_size, self.n_outputs
-        if k > 1 and not self.training:
-            # the members' mean is one linear head over all of them (their
-            # weights are zero across members): averaged once per call, and each
-            # output row is computed as by a single network's head
-            weight = self.head.weight.reshape(k, n, -1).sum(0) / k
-            bias = self.head.bias.reshape(k, n).sum(0) / k
-            out = nn.functional.linear(encoding, weight, bias)
+        k, n, g = self.ensemble_size, self.n_outputs, self.input_groups
+        averaged = k > 1 and not self.training
+        if averaged:
+            # the members' mean (per group) is one linear head over all of them
+            # (their weights are zero across members): averaged once per call,
+            # and each output row is computed as by a single network's head
+            weight = self._group_mean(self.head.weight.reshape(k, n, -1))
+            bias = self._group_mean(self.head.bias.reshape(k, n))
+            out = nn.functional.linear(encoding, weight.flatten(0, 1), bias.flatten())
         else:
             out = self.head(encoding)
         if self.step_net is None:
             return out
-        steps = self.extra_steps
-        per_step = self.step_net(extra.reshape(extra.shape[0], steps, -1))
+        steps, batch = self.extra_steps, extra.shape[0]
+        per_step = self.step_net(extra.reshape(batch, steps, -1))
         # (batch, steps, members * outputs per step) -> the head's layout
-        per_step = per_step.reshape(extra.shape[0], steps, k, n // steps)
-        if k > 1 and not self.training:
-            return out + per_step.mean(2).reshape(extra.shape[0], n)
-        return out + per_step.transpose(1, 2).reshape(extra.shape[0], k * n)
+        per_step = per_step.reshape(batch, steps, k, n // steps).transpose(1, 2)
+        if averaged:
+            per_step = self._group_mean(per_step.transpose(0, 1)).transpose(0, 1)
+            return out + per_step.reshape(batch, g * n)
+        return out + per_step.reshape(batch, k * n)
+
+    def _group_mean(self, per_member):
+        """Mean over the members of each group: (k, ...) -> (input_groups, ...)."""
+        g = self.input_groups
+        if g == 1:
+            return per_member.mean(0, keepdim=True)
+        groups = torch.tensor(self.member_groups, device=per_member.device)
+        return torch.stack([per_member[groups == b].mean(0) for b in range(g)])
 
     def _drop(self, x, generator):
         if not self.training or self.dropout == 0.0:

@@ -298,6 +298,13 @@ class Trainer:
         # an ensemble network outputs one prediction per member in training mode;
         # each member is fitted to the target on its own
         members = getattr(network, "n_members", 1)
+        # members of input groups (GRUNetwork) each fit their group's block of
+        # the target
+        groups = getattr(network, "member_groups", [0] * members)
+        width = target.shape[1] // (max(groups) + 1)
+        member_columns = torch.cat(
+            [g * width + torch.arange(width, device=target.device) for g in groups]
+        )
         # Weights at the start of the last two epochs: the end of an epoch is only
         # vouched for by the next epoch's loss, so a divergence rolls back two.
         checkpoints = collections.deque([self._snapshot()], maxlen=2)
@@ -323,7 +330,7 @@ class Trainer:
                 prediction = network(*(x[index] for x in inputs), generator=generator)
                 batch_target = target[index]
                 if members > 1:
-                    batch_target = batch_target.repeat(1, members)
+                    batch_target = batch_target[:, member_columns]
                 if uniform:
                     loss = elementwise_loss(prediction, batch_target).mean()
                     weight_sum = index.shape[0]

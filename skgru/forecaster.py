@@ -85,15 +85,19 @@ class GRUForecaster(GRUBase, BaseForecaster):
         shortest series still gives a window and the longest at least as many
         windows as steps. An int is used as given; every series then needs at
         least ``window_length + horizon + differencing`` time points.
-    normalization : {"local", "instance", "mean", "last", "standard"}, default="local"
+    normalization : {"local", "instance", "local+instance", "mean", "last", \
+"standard"}, default="local"
         How each window is scaled. All but ``"standard"`` take forecasts
         relative to the window's mean (its last value for ``"last"``) and divide
         by a typical one-step change: the series' (``"mean"``, ``"last"``), the
         window's own (``"instance"``, after RevIN, Kim et al., ICLR 2022: swings
         that grow with the level keep their shape) or the geometric mean of the
-        two (``"local"``). ``"standard"`` standardizes by the series' mean and
-        standard deviation, for stationary series (with ``detrend=False``). See
-        the user guide.
+        two (``"local"``). ``"local+instance"`` splits the ensemble: even
+        members see ``"local"`` windows, odd ones ``"instance"`` windows, and
+        the forecast is the mean of the two halves' (at the same cost; a single
+        member, ``ensemble_size=1``, is ``"local"``). ``"standard"``
+        standardizes by the series' mean and standard deviation, for stationary
+        series (with ``detrend=False``). See the user guide.
     detrend : bool, default=True
         Remove each series' drift (its mean one-step change over the training
         data, a linear trend) before scaling, and add it back to the forecasts,
@@ -431,6 +435,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
     # --- data handling -----------------------------------------------------------
     def _space(self, ys, Xs):
         """The model space (window geometry, per-series scaling) of the series."""
+        normalization = self.normalization
+        if self.ensemble_size == 1:  # one member can not be split: the first
+            normalization = normalization.split("+")[0]
         return ModelSpace.fit(
             ys,
             Xs,
@@ -438,7 +445,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             window_length=self.window_length_,
             horizon=self.horizon_,
             differencing=self.differencing,
-            normalization=self.normalization,
+            normalization=normalization,
         )
 
     # --- training ---------------------------------------------------------------
@@ -467,13 +474,16 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 )
         if trainer is None:
             n_x = 0 if Xs is None else Xs[0].shape[1]
+            groups = len(space.groups)
             trainer = self._new_trainer(
                 make_generator(weight_seed, self.device_),
                 self.device_,
                 n_features=past.shape[2],
-                n_outputs=target.shape[1],
+                n_outputs=target.shape[1] // groups,
                 n_extra=self.horizon_ * n_x,
                 extra_steps=self.horizon_ if n_x else 0,
+                input_groups=groups,
+                group_features=ys[0].shape[1] if groups > 1 else 0,
             )
         fit_arrays(
             trainer,

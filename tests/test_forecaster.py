@@ -525,13 +525,45 @@ def test_numpy_typed_parameters_are_accepted():
     assert f.window_length_ == 6 and len(f.predict()) == 2
 
 
-@pytest.mark.parametrize("normalization", ["local", "instance", "mean"])
+@pytest.mark.parametrize(
+    "normalization", ["local", "instance", "local+instance", "mean"]
+)
 def test_forecasts_are_invariant_to_rescaling_y(normalization):
     y = _seasonal_trend(60)
     kwargs = {**FAST, "window_length": 12, "normalization": normalization}
     a = GRUForecaster(**kwargs).fit(y, fh=[1, 2, 3]).predict()
     b = GRUForecaster(**kwargs).fit(1000 * y, fh=[1, 2, 3]).predict()
     np.testing.assert_allclose(b.to_numpy() / 1000, a.to_numpy(), rtol=1e-4)
+
+
+def test_local_plus_instance_splits_the_ensemble_with_x_and_intervals():
+    # members 0 and 2 read "local" windows, member 1 "instance" windows (the
+    # engine tests check that the forecast is the mean of the two groups')
+    y = _seasonal_trend(72)
+    index = pd.period_range("2000-01", periods=75, freq="M")
+    X = pd.DataFrame({"promo": np.sin(np.arange(75.0))}, index=index)
+    mixed = GRUForecaster(
+        **FAST, window_length=12, ensemble_size=3, normalization="local+instance"
+    ).fit(y, X=X.iloc[:72], fh=[1, 2, 3])
+    network = mixed.trainer_.network
+    assert network.member_groups == [0, 1, 0]
+    assert (network.input_groups, network.group_features) == (2, 1)
+    forecast = mixed.predict(X=X.iloc[72:])
+    assert np.isfinite(forecast.to_numpy()).all()
+    assert np.abs(forecast.to_numpy() - y.iloc[-12:].mean()).max() < 30
+    interval = mixed.predict_interval(X=X.iloc[72:], coverage=[0.5, 0.9])
+    lower, upper = interval.iloc[:, ::2].to_numpy(), interval.iloc[:, 1::2].to_numpy()
+    width = upper - lower
+    assert (width > 0).all() and (width[:, 1] > width[:, 0]).all()
+
+
+def test_local_plus_instance_with_one_member_is_local():
+    y = _seasonal_trend(48)
+    kwargs = {**FAST, "window_length": 12, "ensemble_size": 1}
+    one = GRUForecaster(**kwargs, normalization="local+instance").fit(y, fh=[1, 2])
+    local = GRUForecaster(**kwargs, normalization="local").fit(y, fh=[1, 2])
+    assert one._space_.groups == ("local",)
+    pd.testing.assert_frame_equal(one.predict().to_frame(), local.predict().to_frame())
 
 
 def test_early_stopping_validates_on_the_last_windows_and_calibrates_on_them():

@@ -85,10 +85,50 @@ def test_error_units_turn_normalized_errors_into_local_volatility_units(
     contexts = np.stack([y[i : i + 6] for i in range(len(past))])
     times = np.arange(len(past))[:, None] + np.arange(6)[None]
     _, _, divisor = space.normalize(contexts, times, ids)
-    expected = divisor[:, 0] / space.local_scale(contexts, ids)
-    np.testing.assert_allclose(space.error_units(past, ids), expected, rtol=1e-9)
+    # an error of one normalized unit in every group: the mean of the groups'
+    # divisors over the window's volatility
+    n_groups = len(space.groups)
+    expected = divisor[:, 0].reshape(-1, n_groups).mean(axis=1, keepdims=True)
+    expected = expected / space.local_scale(contexts, ids)
+    errors = np.ones((len(past), n_groups * 2))
+    units = space.window_errors(past, errors, ids)
+    assert units.shape == (len(past), 2, 1)
+    np.testing.assert_allclose(units[:, 0], expected, rtol=1e-9)
+    np.testing.assert_allclose(units[:, 1], expected, rtol=1e-9)
     floored = space.local_scale(contexts, ids) == 0.1 * space.step_scale(ids)
     assert floored.any() and not floored.all()
+
+
+def test_local_plus_instance_stacks_both_normalizations_and_averages_back():
+    y = _trend(40) * (1 + np.arange(40.0) / 10)[:, None]
+    geometry = {"window_length": 6, "horizon": 3}
+    mixed = ModelSpace.fit([y], normalization="local+instance", **geometry)
+    single = [ModelSpace.fit([y], normalization=n, **geometry) for n in mixed.groups]
+    assert mixed.groups == ("local", "instance")
+    past, _, target, ids, _ = mixed.windows([y])
+    parts = [space.windows([y]) for space in single]
+    # inputs: a block of normalized y per group; targets: a block per group
+    np.testing.assert_allclose(past, np.concatenate([p[0] for p in parts], axis=2))
+    np.testing.assert_allclose(target, np.concatenate([p[2] for p in parts], axis=1))
+
+    # a network that outputs each block's own target forecasts the truth, and
+    # one that is off by e in one group only is off by half of it
+    def exact(shift):
+        def predict(window, extra):
+            i = np.flatnonzero(np.all(np.isclose(past, window[:1]), axis=(1, 2)))[0]
+            out = target[i : i + 1].copy()
+            out[:, :3] += shift
+            return np.repeat(out, len(window), axis=0)
+
+        return predict
+
+    ctx = y[None, 20:26]
+    origins, ids0 = np.array([26]), np.array([0])
+    forecast = mixed.roll_out(exact(0.0), ctx, None, None, origins, ids0, 3)
+    np.testing.assert_allclose(forecast[0], y[26:29])
+    off = mixed.roll_out(exact(1.0), ctx, None, None, origins, ids0, 3)
+    _, _, divisor = mixed.normalize(ctx, np.arange(20, 26)[None], ids0)
+    np.testing.assert_allclose(off[0] - y[26:29], 0.5 * divisor[0, 0, 0])
 
 
 def test_scaling_is_a_value_object_per_series():

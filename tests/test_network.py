@@ -245,3 +245,65 @@ def test_ensemble_of_one_is_the_plain_network():
     for p, q in zip(plain.parameters(), one.parameters(), strict=True):
         assert torch.equal(p, q)
     assert one._masks == {}
+
+
+def test_input_groups_members_read_their_block_and_fit_their_target_block():
+    # features: group 0's block (2), group 1's block (2), one shared feature;
+    # members 0 and 2 are group 0, member 1 is group 1
+    net = build_network(
+        torch.Generator().manual_seed(0),
+        "cpu",
+        **{**SIZES, "n_features": 5},
+        n_extra=2,
+        extra_steps=2,
+        ensemble_size=3,
+        input_groups=2,
+        group_features=2,
+    )
+    assert net.member_groups == [0, 1, 0]
+    g = torch.Generator().manual_seed(1)
+    x, extra = torch.randn(64, 6, 5, generator=g), torch.randn(64, 2, generator=g)
+    # the groups' targets live on different scales
+    target = torch.cat([x[:, -1, 0:2], 10 * x[:, -1, 2:4]], dim=1)
+    trainer = Trainer(net, optimizer="adam", learning_rate=0.02)
+    trainer.fit(
+        (x, extra),
+        target,
+        torch.ones(64),
+        epochs=30,
+        batch_size=16,
+        generator=torch.Generator().manual_seed(2),
+    )
+    net.train()
+    with torch.no_grad():
+        per_member = net(x, extra).reshape(64, 3, 2)
+        net.eval()
+        out = net(x, extra)
+    assert out.shape == (64, 4)
+    # evaluation: the members' mean per group, group 0 then group 1
+    torch.testing.assert_close(out[:, :2], per_member[:, [0, 2]].mean(1))
+    torch.testing.assert_close(out[:, 2:], per_member[:, 1])
+    # each group learnt its own target block (about 1 and 10 in scale)
+    for block in (slice(0, 2), slice(2, 4)):
+        residual = (out[:, block] - target[:, block]).pow(2).mean()
+        assert residual < 0.5 * target[:, block].pow(2).mean()
+    # a group's input block reaches its members only; the shared feature all
+    moved = x.clone()
+    moved[:, :, 2:4] += 1.0
+    with torch.no_grad():
+        after = net(moved, extra)
+    torch.testing.assert_close(after[:, :2], out[:, :2])
+    assert not torch.allclose(after[:, 2:], out[:, 2:])
+    moved = x.clone()
+    moved[:, :, 4] += 1.0
+    with torch.no_grad():
+        after = net(moved, extra)
+    assert not torch.allclose(after[:, :2], out[:, :2])
+    assert not torch.allclose(after[:, 2:], out[:, 2:])
+
+
+def test_input_groups_need_a_member_per_group():
+    with pytest.raises(ValueError, match=r"input_groups=2 needs ensemble_size >= 2"):
+        network(n_features=4, input_groups=2, group_features=2)
+    with pytest.raises(ValueError, match=r"group_features > 0 that fit in n_featu"):
+        network(n_features=3, ensemble_size=2, input_groups=2, group_features=2)
