@@ -220,6 +220,41 @@ class GRUNetwork(nn.Module):
         """The input group of each member (``m % input_groups``), a list."""
         return [m % self.input_groups for m in range(self.ensemble_size)]
 
+    def member_of_rows(self, device):
+        """``{parameter name: member of each of its rows}`` (LongTensors).
+
+        Every weight's row (and bias entry) belongs to one member: a GRU unit,
+        a head output or a unit of the per-step network.
+        """
+        k, h = self.ensemble_size, self.hidden_size
+        width = h * k
+        rows = {}
+        for name, parameter in self.named_parameters():
+            index = torch.arange(parameter.shape[0], device=device)
+            if name.startswith("layers."):
+                rows[name] = (index % width) // h
+            else:  # head, step_net: members' blocks one after another
+                rows[name] = index // (parameter.shape[0] // k)
+        return rows
+
+    def clip_member_gradients(self, max_norm, member_of_rows):
+        """Clip each member's gradient to norm ``max_norm`` on its own.
+
+        As :func:`torch.nn.utils.clip_grad_norm_` on a standalone member, so a
+        member whose targets are on a larger scale does not shrink the others'
+        steps. ``member_of_rows`` is :meth:`member_of_rows`' answer.
+        """
+        grads = [(p.grad, member_of_rows[name]) for name, p in self.named_parameters()]
+        grads = [(g, rows) for g, rows in grads if g is not None]
+        if not grads:
+            return
+        squares = torch.zeros(self.ensemble_size, device=grads[0][0].device)
+        for grad, rows in grads:
+            squares.index_add_(0, rows, grad.reshape(len(rows), -1).pow(2).sum(1))
+        factor = (max_norm / (squares.sqrt() + 1e-6)).clamp(max=1.0)
+        for grad, rows in grads:
+            grad.mul_(factor[rows].reshape(-1, *[1] * (grad.dim() - 1)))
+
     def mask_gradients(self):
         """Zero the gradients that would connect members (call after backward).
 

@@ -305,6 +305,7 @@ class Trainer:
         member_columns = torch.cat(
             [g * width + torch.arange(width, device=target.device) for g in groups]
         )
+        member_rows = network.member_of_rows(target.device) if members > 1 else None
         # Weights at the start of the last two epochs: the end of an epoch is only
         # vouched for by the next epoch's loss, so a divergence rolls back two.
         checkpoints = collections.deque([self._snapshot()], maxlen=2)
@@ -343,14 +344,17 @@ class Trainer:
                     )
                 optimizer.zero_grad(set_to_none=True)
                 # the loss averages the members: scaled back, each member's
-                # gradient is the one it would get alone (exact for SGD), and the
-                # joint norm of k members is about sqrt(k) times one member's
+                # gradient is the one it would get alone, and so is its clipping
                 (loss * members).backward()
                 if members > 1:
                     network.mask_gradients()
-                if self.clip_grad_norm is not None:
+                if self.clip_grad_norm is None:
+                    pass
+                elif members > 1:
+                    network.clip_member_gradients(self.clip_grad_norm, member_rows)
+                else:
                     torch.nn.utils.clip_grad_norm_(
-                        network.parameters(), self.clip_grad_norm * np.sqrt(members)
+                        network.parameters(), self.clip_grad_norm
                     )
                 optimizer.step()
                 total += loss.detach() * weight_sum

@@ -307,3 +307,42 @@ def test_input_groups_need_a_member_per_group():
         network(n_features=4, input_groups=2, group_features=2)
     with pytest.raises(ValueError, match=r"group_features > 0 that fit in n_featu"):
         network(n_features=3, ensemble_size=2, input_groups=2, group_features=2)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_each_member_trains_exactly_as_a_standalone_network(optimizer):
+    # two input groups with targets a hundred times apart and a tight clipping
+    # threshold: each member's steps, clipping included, are its own
+    ensemble = build_network(
+        torch.Generator().manual_seed(0),
+        "cpu",
+        **{**SIZES, "n_features": 3, "n_outputs": 1, "hidden_size": 4},
+        ensemble_size=2,
+        input_groups=2,
+        group_features=1,
+    )
+    start = [member(ensemble, m) for m in range(2)]
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(48, 5, 3, generator=g)
+    target = torch.stack([x[:, -1, 0], 100 * x[:, -1, 1]], dim=1)
+    options = dict(optimizer=optimizer, learning_rate=0.01, clip_grad_norm=0.5)
+    fit = dict(epochs=4, batch_size=16)
+    trainer = Trainer(ensemble, **options)
+    trainer.fit(
+        (x,), target, torch.ones(48), generator=torch.Generator().manual_seed(2), **fit
+    )
+    for m, alone in enumerate(start):
+        own = x.clone()
+        own[:, :, 1 - m] = 0.0  # the other group's block, which m never reads
+        Trainer(alone, **options).fit(
+            (own,),
+            target[:, m : m + 1],
+            torch.ones(48),
+            generator=torch.Generator().manual_seed(2),
+            **fit,
+        )
+        trained = member(ensemble, m)
+        for (name, p), q in zip(
+            alone.named_parameters(), trained.parameters(), strict=True
+        ):
+            torch.testing.assert_close(p, q, atol=2e-6, rtol=1e-4, msg=name)
