@@ -136,7 +136,8 @@ class Trainer:
     weight_decay : float
     loss : {"squared_error", "absolute_error", "huber"}
     clip_grad_norm : float or None
-        Maximum gradient norm; None does not clip.
+        Maximum gradient norm (of each member of an ensemble network); None
+        does not clip.
     """
 
     def __init__(

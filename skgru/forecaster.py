@@ -140,7 +140,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
         Training loss on the normalized horizon.
     clip_grad_norm : float or None, default=1.0
-        Clip the global gradient norm to this value; None does not clip.
+        Clip the gradient norm of each ensemble member (of the network when
+        ``ensemble_size=1``) to this value; None does not clip.
     early_stopping : bool, default=False
         Validate on the last windows of each series in time (no training window
         reaches into that period), stop by ``n_iter_no_change`` and ``tol`` on

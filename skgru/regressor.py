@@ -84,7 +84,8 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
         Training loss, computed on the standardized targets.
     clip_grad_norm : float or None, default=None
-        Clip the global gradient norm to this value; None does not clip.
+        Clip the gradient norm of each ensemble member (of the network when
+        ``ensemble_size=1``) to this value; None does not clip.
     early_stopping : bool, default=True
         Hold out a random ``validation_fraction`` of the training data, stop when
         its R^2 score has not improved by at least ``tol`` for more than
