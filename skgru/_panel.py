@@ -131,6 +131,31 @@ def series_cutoff(time_index, cutoff):
     return last
 
 
+def series_steps(keys, series, cutoff, fh):
+    """The steps of ``fh`` after each series' own end, and their time index.
+
+    Returns a list of int arrays (one per series) and a list of ``(key,
+    absolute index)`` pairs for :func:`forecast_index`.
+
+    Raises
+    ------
+    NotImplementedError
+        If a step is not after the end of its series (in-sample prediction).
+    """
+    steps, index_parts = [], []
+    for key, s in zip(keys, series, strict=True):
+        end = series_cutoff(s.index, cutoff)
+        step = np.asarray(fh.to_relative(end), dtype=int)
+        if step.min() < 1:
+            raise NotImplementedError(
+                "GRUForecaster can not perform in-sample prediction; fh must be "
+                "after the end of every series."
+            )
+        steps.append(step)
+        index_parts.append((key, fh.to_absolute_index(end)))
+    return steps, index_parts
+
+
 def future_exog(frame, key, cutoff, fh, n_steps):
     """Raw exogenous values (n_steps, n_x) of steps 1..n_steps after ``cutoff``.
 

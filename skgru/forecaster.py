@@ -35,6 +35,7 @@ from skgru._panel import (
     join_series,
     series_arrays,
     series_cutoff,
+    series_steps,
     split_series,
     x_mismatch_message,
 )
@@ -512,18 +513,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
             raise ValueError(x_mismatch_message("predict", X is None))
         xs = None if X is None else split_series(X)
         series = [self._history[key] for key in self._keys]
-        index_parts, steps, x_futures = [], [], []
-        for key, s in zip(self._keys, series, strict=True):
-            cutoff = series_cutoff(s.index, self.cutoff)
-            step = np.asarray(fh.to_relative(cutoff), dtype=int)
-            if step.min() < 1:
-                raise NotImplementedError(
-                    "GRUForecaster can not perform in-sample prediction; fh must be "
-                    "after the end of every series."
-                )
-            steps.append(step)
-            index_parts.append((key, fh.to_absolute_index(cutoff)))
+        steps, index_parts = series_steps(self._keys, series, self.cutoff, fh)
         n_steps = int(max(step.max() for step in steps))
+        x_futures = []
         for i, (key, s) in enumerate(zip(self._keys, series, strict=True)):
             if xs is not None and key not in xs:
                 raise ValueError(f"X passed to predict has no rows for series {key}.")
