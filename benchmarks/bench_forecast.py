@@ -30,6 +30,7 @@ Usage::
 
 import argparse
 import ast
+import os
 import time
 import warnings
 
@@ -357,11 +358,14 @@ def main():
         for items in (args.set, args.average_with)
     )
     torch.set_num_threads(args.threads)
-    # sktime 1.2 announces a new default at every baseline's construction
-    warnings.filterwarnings(
-        "ignore",
-        message="The default of config ``remember_data``",
-        category=FutureWarning,
+    # sktime 1.2 announces a new default at every baseline's construction, also
+    # in the worker processes of the panel rows, which read the environment
+    notice = "The default of config ``remember_data``"
+    warnings.filterwarnings("ignore", message=notice, category=FutureWarning)
+    os.environ["PYTHONWARNINGS"] = ",".join(
+        filter(
+            None, [os.environ.get("PYTHONWARNINGS"), f"ignore:{notice}:FutureWarning"]
+        )
     )
     names = ["seasonal naive", "Theta", "AutoETS", "GRU"]
     levels = [f"{c:.0%}".rstrip("%") for c in COVERAGES]
