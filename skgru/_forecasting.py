@@ -227,13 +227,16 @@ class ModelSpace:
         else:
             offset = detrended.mean(axis=1, keepdims=True)
         scale = self._scale[ids][:, None, :]
-        divisors = []
+        divisors, local = [], None
         for group in self.groups:
-            divisor = scale
-            if group in ("local", "instance"):
+            if group in ("local", "instance") and local is None:
                 local = self._window_volatility(detrended, ids)[:, None, :]
-                divisor = local if group == "instance" else np.sqrt(local * scale)
-            divisors.append(divisor)
+            if group == "instance":
+                divisors.append(local)
+            elif group == "local":
+                divisors.append(np.sqrt(local * scale))
+            else:
+                divisors.append(scale)
         divisor = np.concatenate(divisors, axis=2)
         normalized = np.tile(detrended - offset, len(self.groups)) / divisor
         return normalized, offset, divisor
