@@ -349,11 +349,9 @@ class Trainer:
                 (loss * members).backward()
                 if members > 1:
                     network.mask_gradients()
-                if self.clip_grad_norm is None:
-                    pass
-                elif members > 1:
+                if self.clip_grad_norm is not None and members > 1:
                     network.clip_member_gradients(self.clip_grad_norm, member_rows)
-                else:
+                elif self.clip_grad_norm is not None:
                     torch.nn.utils.clip_grad_norm_(
                         network.parameters(), self.clip_grad_norm
                     )
