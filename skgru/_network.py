@@ -367,8 +367,8 @@ class GRUNetwork(nn.Module):
         g = self.input_groups
         if g == 1:
             return per_member.mean(0, keepdim=True)
-        groups = torch.tensor(self.member_groups, device=per_member.device)
-        return torch.stack([per_member[groups == b].mean(0) for b in range(g)])
+        # member m is in group m % g: a strided slice, no index tensor per call
+        return torch.stack([per_member[b::g].mean(0) for b in range(g)])
 
     def _drop(self, x, generator):
         if not self.training or self.dropout == 0.0:
