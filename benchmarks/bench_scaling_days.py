@@ -12,6 +12,8 @@ Usage::
 
     python benchmarks/bench_scaling_days.py                  # 4 days
     python benchmarks/bench_scaling_days.py --days 0 7 14 30 60 90 120 180
+    python benchmarks/bench_scaling_days.py --days 0 7 14 30 --set batch_size=64 \
+        learning_rate=0.007 windows_per_epoch=1024
 """
 
 import argparse
@@ -23,6 +25,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
+from bench_forecast import _literal  # noqa: E402
 from bench_scaling import synthetic  # noqa: E402
 
 from skgru import GRUForecaster  # noqa: E402
@@ -39,7 +42,19 @@ def main():
         default=[0, 7, 30, 90],
         help="held-out days, counted back from the end of the series",
     )
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="GRUForecaster parameters other than the defaults (Python literals), "
+        "e.g. batch_size=64 learning_rate=0.007 windows_per_epoch=1024",
+    )
     args = parser.parse_args()
+    if any("=" not in item for item in args.set):
+        parser.error("--set takes NAME=VALUE items")
+    params = {k: _literal(v) for k, v in (item.split("=", 1) for item in args.set)}
+    params = {"window_length": 96, "random_state": 0, **params}
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     y, X = synthetic(65_536)
@@ -52,7 +67,7 @@ def main():
         for n in (4_032, 17_520, end):
             part, x_part = y.iloc[end - n : end], X.iloc[end - n : end]
             train, test = part.iloc[:-HORIZON], part.iloc[-HORIZON:]
-            forecaster = GRUForecaster(window_length=96, random_state=0)
+            forecaster = GRUForecaster(**params)
             forecaster.fit(
                 train, X=x_part.iloc[:-HORIZON], fh=np.arange(1, HORIZON + 1)
             )
