@@ -325,6 +325,14 @@ def _literal(text):
         return text
 
 
+def parse_params(parser, items, option="--set"):
+    """``NAME=VALUE`` command-line items as a dict of Python literals (or strings);
+    ``parser.error`` for an item without ``=``."""
+    if any("=" not in item for item in items):
+        parser.error(f"{option} takes NAME=VALUE items")
+    return {name: _literal(value) for name, value in (i.split("=", 1) for i in items)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -348,15 +356,10 @@ def main():
         "of the GRU and a second GRU with these parameters changed",
     )
     args = parser.parse_args()
-    items = args.set + args.average_with
-    if any("=" not in item for item in items):
-        parser.error("--set and --average-with take NAME=VALUE items")
-    if any(item.startswith("random_state=") for item in items):
+    gru_params = parse_params(parser, args.set)
+    alternative = parse_params(parser, args.average_with, "--average-with")
+    if "random_state" in gru_params or "random_state" in alternative:
         parser.error("the GRU's random_state comes from --seeds")
-    gru_params, alternative = (
-        {name: _literal(value) for name, value in (i.split("=", 1) for i in items)}
-        for items in (args.set, args.average_with)
-    )
     torch.set_num_threads(args.threads)
     # sktime 1.2 announces a new default at every baseline's construction, also
     # in the worker processes of the panel rows, which read the environment

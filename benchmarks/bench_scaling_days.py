@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_forecast import _literal  # noqa: E402
+from bench_forecast import parse_params  # noqa: E402
 from bench_scaling import synthetic  # noqa: E402
 
 from skgru import GRUForecaster  # noqa: E402
@@ -51,9 +51,7 @@ def main():
         "e.g. batch_size=64 learning_rate=0.007 windows_per_epoch=1024",
     )
     args = parser.parse_args()
-    if any("=" not in item for item in args.set):
-        parser.error("--set takes NAME=VALUE items")
-    params = {k: _literal(v) for k, v in (item.split("=", 1) for item in args.set)}
+    params = parse_params(parser, args.set)
     params = {"window_length": 96, "random_state": 0, **params}
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")

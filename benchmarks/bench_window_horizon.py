@@ -26,7 +26,7 @@ from sktime.performance_metrics.forecasting import MeanAbsoluteScaledError
 from skgru import GRUForecaster
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_forecast import _literal  # noqa: E402
+from bench_forecast import parse_params  # noqa: E402
 
 HOLDOUT = 36
 WINDOWS = (12, 24, 36, None)
@@ -45,9 +45,7 @@ def main():
         help="GRUForecaster parameters other than the defaults (Python literals)",
     )
     args = parser.parse_args()
-    if any("=" not in item for item in args.set):
-        parser.error("--set takes NAME=VALUE items")
-    params = {k: _literal(v) for k, v in (item.split("=", 1) for item in args.set)}
+    params = parse_params(parser, args.set)
     if "window_length" in params or "random_state" in params:
         parser.error("window_length and random_state are what the table varies")
     torch.set_num_threads(1)
