@@ -100,6 +100,7 @@ def main():
         "normalization=local,instance or detrend=True,False (Python literals or "
         "strings)",
     )
+    parser.add_argument("--only", nargs="*", help="run these series only")
     parser.add_argument(
         "--cv-results",
         metavar="DIR",
@@ -121,6 +122,8 @@ def main():
     n_agents, max_iter = (4, 2) if args.quick else (5, 3)
     rows, histories = [], []
     for name, (y, sp, holdout) in basket(args.quick).items():
+        if args.only and name not in args.only:
+            continue
         y_train, y_test = y.iloc[:-holdout], y.iloc[-holdout:]
         fh = list(range(1, holdout + 1))
         mase = MeanAbsoluteScaledError(sp=sp)

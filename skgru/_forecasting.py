@@ -505,7 +505,10 @@ def window_and_horizon(
 ):
     """Window length and trained horizon for series of these (raw) lengths.
 
-    ``window_length=None`` chooses ``min(48, shortest // 4)`` (at least 1);
+    ``window_length=None`` chooses ``min(48, shortest // 4)`` (at least 1),
+    raised toward the horizon (``horizon``, else ``requested``) up to
+    ``shortest - 2 * horizon``, so a window sees as far back as the network
+    forecasts ahead where the series allows;
     ``horizon=None`` takes ``requested`` (the largest step of ``fh``, else the
     window), capped so the shortest series gives a window and the longest at
     least as many windows as steps; a capped horizon is a ``UserWarning``.
@@ -521,6 +524,12 @@ def window_and_horizon(
     window = window_length
     if window is None:
         window = max(1, min(AUTO_WINDOW_MAX, shortest // 4))
+        steps = horizon if horizon is not None else requested
+        if steps is not None and steps > window:
+            # see as far back as the network forecasts ahead, while the
+            # shortest series keeps as many windows as steps (as the cap below)
+            longer = min(steps, AUTO_WINDOW_MAX, shortest - 2 * steps)
+            window = max(window, longer)
         if horizon is not None:
             window = max(1, min(window, shortest - horizon))
     if horizon is None:

@@ -1,5 +1,7 @@
 """The numpy forecasting engines on their own: no sktime, no torch, no estimator."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from skgru._forecasting import (
     difference,
     integrate,
     resolve_windows_per_epoch,
+    window_and_horizon,
 )
 from skgru._intervals import IntervalModel, holdout_length, rolling_errors
 
@@ -275,3 +278,21 @@ def test_auto_windows_per_epoch_draws_an_eighth_of_the_windows_within_256_512(
     value, n_windows, expected
 ):
     assert resolve_windows_per_epoch(value, n_windows) == expected
+
+
+@pytest.mark.parametrize(
+    ("length", "steps", "expected"),
+    [
+        (108, 36, (36, 36)),  # n // 4 = 27 raised to the horizon: 37 windows remain
+        (96, 36, (24, 36)),  # 96 - 2 * 36 = 24: stays at n // 4, horizon kept
+        (60, 12, (15, 12)),  # n // 4 already covers the horizon
+        (400, 60, (48, 60)),  # at most AUTO_WINDOW_MAX
+    ],
+)
+def test_auto_window_reaches_the_horizon_where_the_series_allows(
+    length, steps, expected
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert window_and_horizon([length], requested=steps) == expected
+    assert window_and_horizon([length], horizon=steps)[0] == expected[0]
