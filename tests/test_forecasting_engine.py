@@ -293,6 +293,6 @@ def test_auto_window_reaches_the_horizon_where_the_series_allows(
     length, steps, expected
 ):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("error")  # the longer window never caps the horizon
         assert window_and_horizon([length], requested=steps) == expected
     assert window_and_horizon([length], horizon=steps)[0] == expected[0]
