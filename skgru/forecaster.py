@@ -78,9 +78,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
     window_length : int or None, default=None
         Past time points each window sees. None chooses
         ``min(48, shortest series // 4)`` (at least 1): four seasons of monthly
-        data where the series is long enough; raised to the trained horizon
-        (at most 48) where the shortest series is at least three horizons long,
-        so a window sees as far back as the network forecasts ahead.
+        data where the series is long enough; raised toward a longer trained
+        horizon ``h``, up to ``min(h, 48, shortest - 2 * h)``, so a window sees
+        as far back as the network forecasts ahead where the series allows.
     horizon : int or None, default=None
         Steps the network outputs at once (the trained horizon); longer horizons
         are forecast recursively. None takes the largest step of ``fh`` passed to

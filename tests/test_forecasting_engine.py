@@ -284,6 +284,7 @@ def test_auto_windows_per_epoch_draws_an_eighth_of_the_windows_within_256_512(
     ("length", "steps", "expected"),
     [
         (108, 36, (36, 36)),  # n // 4 = 27 raised to the horizon: 37 windows remain
+        (100, 36, (28, 36)),  # partly raised: 25 -> 100 - 2 * 36 = 28
         (96, 36, (24, 36)),  # 96 - 2 * 36 = 24: stays at n // 4, horizon kept
         (60, 12, (15, 12)),  # n // 4 already covers the horizon
         (400, 60, (48, 60)),  # at most AUTO_WINDOW_MAX
