@@ -576,7 +576,7 @@ def default_search_space(sp=None):
     sp : int or None, default=None
         Season length (12 for monthly data). Window lengths of one to three
         seasons are searched, next to the automatic choice (None); without
-        ``sp``, 6, 12 and 24 time points.
+        ``sp`` (None, or 1: no season), 6, 12 and 24 time points.
 
     Returns
     -------
@@ -596,12 +596,14 @@ def default_search_space(sp=None):
     >>> GRUForecaster.search_space(sp=12)["window_length"]
     [None, 12, 24, 36]
     """
-    if sp is None:
-        windows = [6, 12, 24]
-    elif isinstance(sp, Integral) and not isinstance(sp, bool) and sp >= 1:
-        windows = [int(sp) * k for k in (1, 2, 3)]
-    else:
+    if sp is not None and not (
+        isinstance(sp, Integral) and not isinstance(sp, bool) and sp >= 1
+    ):
         raise ValueError(f"sp must be None or a positive int, got {sp!r}.")
+    if sp is None or sp == 1:
+        windows = [6, 12, 24]
+    else:
+        windows = [int(sp) * k for k in (1, 2, 3)]
     return {
         "window_length": [None, *windows],
         "hidden_size": [16, 32, 64],

@@ -47,7 +47,7 @@ GRU_PARAMETER_CONSTRAINTS = {
     "tol": [Interval(Real, 0, None, closed="left")],
     "warm_start": ["boolean"],
     "device": [str, torch.device],
-    "random_state": ["random_state"],
+    "random_state": ["random_state", np.random.Generator],
     "verbose": ["verbose"],
 }
 

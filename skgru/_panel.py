@@ -5,24 +5,33 @@ A panel or hierarchy (a row MultiIndex whose last level is time) is split into o
 order, with the series' own time index for the output.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "Series",
     "extend_history",
+    "fitted_columns",
     "forecast_index",
     "future_exog",
     "join_series",
     "series_arrays",
     "series_cutoff",
     "split_series",
+    "warn_gaps",
     "x_mismatch_message",
 ]
 
 
 def _as_key(key):
     return key if isinstance(key, tuple) else (key,)
+
+
+def _name(key):
+    """How a message names a series: ``"series ('a',)"``, or ``"y"`` alone."""
+    return f"series {key}" if key else "y"
 
 
 def split_series(data):
@@ -38,11 +47,24 @@ def split_series(data):
     }
 
 
+def _with_freq(index):
+    """``index`` with its frequency inferred where a ``DatetimeIndex`` lacks one.
+
+    ``df.set_index(["id", "date"])`` and sktime's ``Aggregator`` give time levels
+    without ``freq``; forecast times are ``cutoff + step * freq``, so the
+    frequency is read off the time points (None where they are irregular or
+    fewer than three, which :func:`series_cutoff` then reports).
+    """
+    if isinstance(index, pd.DatetimeIndex) and index.freq is None:
+        return pd.DatetimeIndex(index, freq="infer")
+    return index
+
+
 class Series:
     """Raw values of one series in model order, with its time index."""
 
     def __init__(self, index, y, X=None):
-        self.index = index
+        self.index = _with_freq(index)
         self.y = np.asarray(y, dtype=np.float64).reshape(len(index), -1)
         self.X = None if X is None else np.asarray(X, dtype=np.float64)
 
@@ -102,6 +124,43 @@ def extend_history(history, new):
         history[key] = history[key].extended(part)
 
 
+def n_missing_points(index):
+    """How many time points a regular ``index`` lacks between its ends.
+
+    Counts the gaps of a ``PeriodIndex`` or an integer index (a
+    ``DatetimeIndex`` with a frequency has none; one without gets its own error
+    from :func:`series_cutoff`).
+    """
+    if len(index) < 2:
+        return 0
+    if isinstance(index, pd.PeriodIndex):
+        return (index[-1] - index[0]).n + 1 - len(index)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return int(index[-1] - index[0]) + 1 - len(index)
+    return 0
+
+
+def warn_gaps(history, stacklevel=4):
+    """A ``UserWarning`` naming the series whose time index has gaps."""
+    gaps = {key: n_missing_points(s.index) for key, s in history.items()}
+    gaps = {key: n for key, n in gaps.items() if n > 0}
+    if gaps:
+        key, n = next(iter(gaps.items()))
+        warnings.warn(
+            f"{_name(key)} lacks {n} time points between its first and last"
+            + (
+                f" (and {len(gaps) - 1} other series have gaps)"
+                if len(gaps) > 1
+                else ""
+            )
+            + "; GRUForecaster reads consecutive values as consecutive time "
+            "points, so windows across a gap mix times that are not adjacent. "
+            "Fill or impute the missing time points first (sktime's Imputer).",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+
+
 def series_arrays(series):
     """``(ys, Xs)``: the arrays of each :class:`Series`; ``Xs`` is None without X."""
     ys = [s.y for s in series]
@@ -123,11 +182,27 @@ def forecast_index(parts, multiindex_names, time_name):
     return pd.MultiIndex.from_tuples(tuples, names=multiindex_names)
 
 
-def series_cutoff(time_index, cutoff):
-    """The last time point of one series, with the frequency of ``cutoff``."""
+def series_cutoff(time_index, cutoff, key=()):
+    """The last time point of one series, with the frequency of ``cutoff`` (else
+    the series' own).
+
+    Raises
+    ------
+    ValueError
+        If the series has a ``DatetimeIndex`` and neither has a frequency.
+    """
     last = time_index[[-1]]
     if isinstance(last, pd.DatetimeIndex):
-        last = pd.DatetimeIndex(last, freq=cutoff.freq)
+        freq = cutoff.freq if cutoff.freq is not None else time_index.freq
+        if freq is None:
+            raise ValueError(
+                f"the time index of {_name(key)} has no frequency, and pandas "
+                "cannot infer one from its time points (they are irregular, or "
+                "fewer than three); forecast times need one. Resample y to a "
+                "regular frequency, or pass a PeriodIndex or a DatetimeIndex "
+                "with freq set."
+            )
+        last = pd.DatetimeIndex(last, freq=freq)
     return last
 
 
@@ -142,9 +217,15 @@ def series_steps(keys, series, cutoff, fh):
     NotImplementedError
         If a step is not after the end of its series (in-sample prediction).
     """
+    from sktime.forecasting.base import ForecastingHorizon
+
     steps, index_parts = [], []
     for key, s in zip(keys, series, strict=True):
-        end = series_cutoff(s.index, cutoff)
+        end = series_cutoff(s.index, cutoff, key)
+        if isinstance(end, pd.DatetimeIndex) and fh.freq is None:
+            fh = ForecastingHorizon(
+                fh.to_pandas(), is_relative=fh.is_relative, freq=end.freq
+            )
         step = np.asarray(fh.to_relative(end), dtype=int)
         if step.min() < 1:
             raise NotImplementedError(
@@ -169,6 +250,8 @@ def future_exog(frame, key, cutoff, fh, n_steps):
     """
     from sktime.forecasting.base import ForecastingHorizon
 
+    if fh.freq is None:
+        fh = ForecastingHorizon(fh.to_pandas(), is_relative=fh.is_relative, freq=cutoff)
     times = ForecastingHorizon(
         np.arange(1, n_steps + 1), is_relative=True, freq=cutoff
     ).to_absolute_index(cutoff)
@@ -178,10 +261,27 @@ def future_exog(frame, key, cutoff, fh, n_steps):
     if missing.any():
         raise ValueError(
             "X passed to predict must hold the exogenous values of every time "
-            f"point of fh; series {key} misses them at "
+            f"point of fh; for {_name(key)} it misses them at "
             f"{list(wanted[missing])[:10]}."
         )
     return future.ffill().bfill().to_numpy(dtype=np.float64)
+
+
+def fitted_columns(X, columns, method):
+    """``X`` with the columns seen in ``fit``, in their order.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` lacks one of them; the message names what is missing.
+    """
+    missing = [name for name in columns if name not in X.columns]
+    if missing:
+        raise ValueError(
+            f"X passed to {method} lacks the columns {missing} of the X passed to "
+            f"fit; it must hold the same columns ({list(columns)})."
+        )
+    return X[columns]
 
 
 def x_mismatch_message(method, x_missing):

@@ -34,7 +34,7 @@ SEARCH_PARAMETER_CONSTRAINTS = {
     "variant": [StrOptions(set(VARIANTS))],
     "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
-    "random_state": ["random_state"],
+    "random_state": ["random_state", np.random.Generator],
 }
 
 

@@ -9,10 +9,35 @@ import numpy as np
 __all__ = [
     "as_sequences",
     "channel_statistics",
+    "check_layout",
     "per_sequence_standardization",
     "sliding_windows",
     "weighted_standardization",
 ]
+
+
+def check_layout(X):
+    """Reject an ``X`` that is neither 2D nor 3D, naming both layouts.
+
+    Run before scikit-learn's ``validate_data``, whose message for a 1D ``X``
+    ("Expected 2D array") does not mention the 3D layout and prints the data.
+    An ``X`` that numpy cannot give a shape (ragged lists) is left to it.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` has fewer than 2 or more than 3 dimensions.
+    """
+    try:
+        shape = np.shape(X)
+    except ValueError:
+        return
+    if len(shape) not in (2, 3):
+        raise ValueError(
+            "X must be 2D (n_samples, n_timesteps), one univariate sequence per row, "
+            "or 3D (n_samples, n_timesteps, n_features); got an array with "
+            f"{len(shape)} dimensions and shape {shape}."
+        )
 
 
 def as_sequences(X, n_channels=None):
@@ -32,14 +57,9 @@ def as_sequences(X, n_channels=None):
     sequences : ndarray of shape (n_samples, n_timesteps, n_channels), float32
     """
     X = np.asarray(X)
+    check_layout(X)
     if X.ndim == 2:
         X = X[:, :, None]
-    elif X.ndim != 3:
-        raise ValueError(
-            "X must be 2D (n_samples, n_timesteps), one univariate sequence per row, "
-            "or 3D (n_samples, n_timesteps, n_features); got an array with "
-            f"{X.ndim} dimensions and shape {X.shape}."
-        )
     if n_channels is not None and X.shape[2] != n_channels:
         raise ValueError(
             f"X has {X.shape[2]} features per time step (its third axis), but the "

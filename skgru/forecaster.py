@@ -30,6 +30,7 @@ from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
 from skgru._intervals import LazyCalibration, calibrate
 from skgru._panel import (
     extend_history,
+    fitted_columns,
     forecast_index,
     future_exog,
     join_series,
@@ -37,6 +38,7 @@ from skgru._panel import (
     series_cutoff,
     series_steps,
     split_series,
+    warn_gaps,
     x_mismatch_message,
 )
 from skgru._random import check_seed, spawn_seeds
@@ -159,7 +161,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         Minimum improvement that counts, with ``MLPRegressor``'s meaning.
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA when available, else CPU), or a torch device string.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState instance, Generator or None, default=None
         Seeds local generators for the weight initialization, batch order,
         validation split and dropout of both networks; global RNGs are never
         touched. The same value gives identical forecasts.
@@ -353,6 +355,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         )
         self._history = join_series(split_series(y), X)
         self._keys = list(self._history)
+        for key, part in self._history.items():  # forecast times need a frequency
+            series_cutoff(part.index, self.cutoff, key)
+        warn_gaps(self._history)
         ys, Xs = series_arrays(self._history.values())
         requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = window_and_horizon(
@@ -426,7 +431,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
         """
         if (X is None) != (self._x_columns is None):
             raise ValueError(x_mismatch_message("update", X is None))
+        if X is not None:
+            X = fitted_columns(X, self._x_columns, "update")
         extend_history(self._history, join_series(split_series(y), X))
+        warn_gaps(self._history)
         if update_params:
             ys, Xs = series_arrays(self._history.values())
             # a new independent stream for each continuation
@@ -513,6 +521,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
         """
         if (X is None) != (self._x_columns is None):
             raise ValueError(x_mismatch_message("predict", X is None))
+        if X is not None:
+            X = fitted_columns(X, self._x_columns, "predict")
         xs = None if X is None else split_series(X)
         series = [self._history[key] for key in self._keys]
         steps, index_parts = series_steps(self._keys, series, self.cutoff, fh)
@@ -522,8 +532,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
             if xs is not None and key not in xs:
                 raise ValueError(f"X passed to predict has no rows for series {key}.")
             if xs is not None:
-                cutoff = series_cutoff(s.index, self.cutoff)
-                future = future_exog(xs[key][self._x_columns], key, cutoff, fh, n_steps)
+                cutoff = series_cutoff(s.index, self.cutoff, key)
+                future = future_exog(xs[key], key, cutoff, fh, n_steps)
                 x_futures.append(self._space_.future_x(i, future))
         ids = np.arange(len(series))
         origins = np.array([len(s) for s in series])

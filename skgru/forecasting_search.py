@@ -146,7 +146,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         "multiprocessing", "threading", "joblib", "dask", "ray".
     backend_params : dict, default=None
         Passed to the backend, e.g. ``{"n_jobs": 2}``.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState instance, Generator or None, default=None
         Seed of every random draw of the search (all drawn in the main process).
     tie_break : {"untuned", None}, default=None
         None selects the best mean score, as sktime's tuners do. ``"untuned"``:
@@ -316,10 +316,12 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             results = pd.DataFrame(self._run_search(None))
         finally:
             del self._search_data
-        ranks = results[f"mean_{name}"].rank(ascending=lower_is_better)
-        # failed candidates (NaN score) rank last, as in scikit-learn
-        results[f"rank_{name}"] = ranks.fillna(
-            ranks.max() + 1 if ranks.notna().any() else 1
+        # as scikit-learn: integer ranks, ties share the best one (method "min"),
+        # failed candidates (NaN score) all rank after every scored one
+        results[f"rank_{name}"] = (
+            results[f"mean_{name}"]
+            .rank(ascending=lower_is_better, method="min", na_option="bottom")
+            .astype(np.int32)
         )
         self.cv_results_ = results
         if results[f"mean_{name}"].isna().all():

@@ -16,6 +16,7 @@ from skgru._random import check_seed
 from skgru._sequences import (
     as_sequences,
     channel_statistics,
+    check_layout,
     first_differences,
     per_sequence_standardization,
     weighted_standardization,
@@ -113,7 +114,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, or a torch
         device string such as ``"cuda:1"``.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState instance, Generator or None, default=None
         Seeds a local ``torch.Generator`` that drives the weight initialization, the
         validation split, batch order and dropout. Global RNGs are never touched.
     verbose : int, default=0
@@ -271,6 +272,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         check_is_fitted(self)
+        check_layout(X)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype=np.float32)
         inputs = self._network_inputs(as_sequences(X, self.n_channels_))
         scaled = self.trainer_.predict(inputs).cpu().numpy().astype(np.float64)
@@ -350,6 +352,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
                     stacklevel=4,
                 )
                 incremental = False
+        check_layout(X)
         X, y = validate_data(
             self,
             X,

@@ -28,6 +28,9 @@ __all__ = ["WhaleSearchCV"]
 
 
 _ALL_FAILED = re.compile(r"All the \d+ fits failed")
+# scikit-learn's _store repeats this for the whole cv_results_ at every call of
+# evaluate_candidates, so once per WOA iteration after the first failure
+_NON_FINITE = r"One or more of the (test|train) scores are non-finite"
 
 
 class _FrozenSplits:
@@ -134,7 +137,7 @@ class WhaleSearchCV(BaseSearchCV):
         Verbosity: >0 prints one line per iteration and sklearn's fit messages.
     pre_dispatch : int or str, default="2*n_jobs"
         Number of jobs dispatched during parallel execution.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState instance, Generator or None, default=None
         Seed of the optimizer's random draws, all made in the main process. Pass an
         int for reproducible output across multiple function calls.
     error_score : "raise" or numeric, default=np.nan
@@ -339,7 +342,7 @@ class WhaleSearchCV(BaseSearchCV):
             search_ctx = callback_ctx.subcontext(
                 task_name="search", max_subtasks=self.max_iter
             ).call_on_fit_task_begin(estimator=self)
-        state = {"ctx": None, "n_recorded": 0, "iteration": 0}
+        state = {"ctx": None, "n_recorded": 0, "iteration": 0, "non_finite": False}
         cv = getattr(self, "_checked_cv_orig", None)
         if cv is None:
             cv = check_cv(self.cv, self._search_y, classifier=is_classifier(self))
@@ -356,7 +359,10 @@ class WhaleSearchCV(BaseSearchCV):
             # callbacks exist from scikit-learn 1.9 on; before, no context is passed
             context = {} if state["ctx"] is None else {"callback_ctx": state["ctx"]}
             try:
-                results = evaluate_candidates(candidates, cv=cv, **context)
+                with warnings.catch_warnings():
+                    if state["non_finite"]:  # said once, with the first failure
+                        warnings.filterwarnings("ignore", _NON_FINITE, UserWarning)
+                    results = evaluate_candidates(candidates, cv=cv, **context)
             except ValueError as exc:
                 if not _ALL_FAILED.search(str(exc)):
                     raise
@@ -379,7 +385,9 @@ class WhaleSearchCV(BaseSearchCV):
                 )
                 return np.full(n, float(self.error_score))
             state["n_recorded"] += n
-            return np.asarray(results[self._score_key(results)][-n:], dtype=float)
+            scores = np.asarray(results[self._score_key(results)], dtype=float)
+            state["non_finite"] = state["non_finite"] or not np.isfinite(scores).all()
+            return scores[-n:]
 
         def end_iteration(result):
             state["iteration"] = result.n_iter

@@ -178,6 +178,90 @@ def test_fh_not_needed_in_fit():
     assert g.horizon_ == 4
 
 
+def _daily_panel_without_freq(n=40):
+    # df.set_index(["id", "date"]) and sktime's Aggregator give such time levels
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2000-01-01", periods=n, freq="D")
+    frames = {
+        key: pd.DataFrame({"v": rng.normal(size=n).cumsum()}, index=days)
+        for key in "ab"
+    }
+    y = pd.concat(frames, names=["s", "t"]).reset_index().set_index(["s", "t"])
+    assert y.index.levels[1].freq is None
+    return y
+
+
+def test_a_panel_whose_time_level_has_no_freq_is_forecast_at_the_next_days():
+    y = _daily_panel_without_freq()
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    expected = pd.MultiIndex.from_product(
+        [["a", "b"], pd.to_datetime(["2000-02-10", "2000-02-11"])], names=["s", "t"]
+    )
+    assert f.predict().index.equals(expected)
+    assert f.predict_interval(coverage=0.8).index.equals(expected)
+    later = y.groupby(level=0).tail(1).copy()
+    later.index = pd.MultiIndex.from_product(
+        [["a", "b"], pd.to_datetime(["2000-02-10"])], names=["s", "t"]
+    )
+    f.update(later, update_params=False)
+    assert f.predict(fh=[1]).index.get_level_values(-1).unique().tolist() == [
+        pd.Timestamp("2000-02-11")
+    ]
+
+
+def test_irregular_time_points_are_refused_in_fit_with_what_to_do():
+    y = _daily_panel_without_freq()
+    y = y.drop(index=pd.Timestamp("2000-01-05"), level="t")
+    with pytest.raises(ValueError, match=r"series \('a',\) has no frequency.*Resample"):
+        GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+
+
+def test_gaps_in_the_time_index_are_a_warning_naming_the_series():
+    y = _seasonal_trend(60)
+    with pytest.warns(UserWarning, match=r"^y lacks 12 time points.*Impute"):
+        f = GRUForecaster(**FAST, window_length=6).fit(y.drop(y.index[30:42]), fh=[1])
+    later = _monthly([1.0], start="2006-01")  # a year after the cutoff
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1])
+    with pytest.warns(UserWarning, match=r"^y lacks 12 time points"):
+        f.update(later, update_params=False)
+    panel = _panel(n_series=2)
+    with pytest.warns(UserWarning, match=r"^series \('store_1',\) lacks 2 time"):
+        GRUForecaster(**FAST, window_length=6).fit(panel.drop(panel.index[70:72]))
+
+
+def test_x_with_missing_columns_is_refused_and_reordered_columns_are_aligned():
+    rng = np.random.default_rng(1)
+    y = _monthly(rng.normal(size=60).cumsum())
+    index = _monthly(np.zeros(64)).index
+    X = pd.DataFrame({"a": rng.normal(size=64), "b": rng.normal(size=64)}, index=index)
+    f = GRUForecaster(**FAST, window_length=4).fit(y, X=X.iloc[:60], fh=[1, 2])
+    future = X.iloc[60:62]
+    expected = f.predict(X=future)
+    pd.testing.assert_series_equal(f.predict(X=future[["b", "a"]]), expected)
+    with pytest.raises(ValueError, match=r"lacks the columns \['b'\].*\['a', 'b'\]"):
+        f.predict(X=future[["a"]])
+    later = _monthly([1.0], start="2005-01")
+    with pytest.raises(ValueError, match=r"X passed to update lacks the columns"):
+        f.update(later, X=X.iloc[60:61].rename(columns={"a": "c"}))
+    # update aligns columns by name as well: swapped columns give the same state
+    g = clone(f).fit(y, X=X.iloc[:60], fh=[1, 2])
+    f.update(later, X=X.iloc[60:61], update_params=False)
+    g.update(later, X=X.iloc[60:61][["b", "a"]], update_params=False)
+    future = X.iloc[61:63]
+    pd.testing.assert_series_equal(f.predict(X=future), g.predict(X=future))
+
+
+def test_random_state_takes_a_numpy_generator():
+    y = _seasonal_trend(60)
+    a = GRUForecaster(**{**FAST, "random_state": np.random.default_rng(3)})
+    b = GRUForecaster(**{**FAST, "random_state": np.random.default_rng(3)})
+    params = {"window_length": 6}
+    pred_a = a.set_params(**params).fit(y, fh=[1, 2]).predict()
+    pd.testing.assert_series_equal(
+        pred_a, b.set_params(**params).fit(y, fh=[1, 2]).predict()
+    )
+
+
 def test_same_random_state_same_forecasts_and_global_rngs_untouched():
     y = _seasonal_trend(60)
     torch_state = torch.random.get_rng_state()

@@ -282,6 +282,27 @@ def test_a_candidate_failing_on_any_fold_scores_nan_and_ranks_last():
     assert results.loc[6, column] == pytest.approx(splits.mean())
 
 
+def test_ranks_are_sklearns_ties_share_the_best_rank_and_failures_come_last():
+    # strategy="last" ignores window_length: the forecaster as given and the
+    # windows 3 and 6 score the same, 40 and 60 fail on two of three folds
+    cv = ExpandingWindowSplitter(initial_window=24, step_length=24, fh=[1, 2, 3])
+    search = naive_search(
+        forecaster=NaiveForecaster(strategy="last"),
+        cv=cv,
+        param_distributions={"window_length": [3, 6, 40, 60]},
+        n_agents=6,
+        max_iter=3,
+    ).fit(Y[:84], fh=[1, 2, 3])
+    results = search.cv_results_
+    scores = results["mean_test_MeanAbsolutePercentageError"]
+    rank = results["rank_test_MeanAbsolutePercentageError"]
+    n_scored = int(scores.notna().sum())
+    assert 2 <= n_scored < len(results)
+    assert rank.dtype == np.int32
+    assert (rank[scores.notna()] == 1).all()  # one score shared: rank 1, not 1.5
+    assert (rank[scores.isna()] == n_scored + 1).all()
+
+
 def test_the_refit_has_the_horizon_cross_validation_scored():
     forecaster = GRUForecaster(**GRUForecaster.get_test_params()[0])
     assert forecaster.horizon is None
@@ -378,6 +399,9 @@ def test_no_future_warning_from_our_forecasters():
 def test_the_default_search_space_tunes_a_gru_forecaster():
     space = GRUForecaster.search_space(sp=4)
     assert space["window_length"] == [None, 4, 8, 12]
+    # sp=1 (no season) searches the windows of sp=None, not 1, 2 and 3 points
+    assert GRUForecaster.search_space(sp=1)["window_length"] == [None, 6, 12, 24]
+    assert GRUForecaster.search_space(sp=np.int64(12))["window_length"][-1] == 36
     search = naive_search(
         forecaster=GRUForecaster(hidden_size=4, max_epochs=2, random_state=0),
         cv=ExpandingWindowSplitter(initial_window=96, step_length=24, fh=[1, 2]),

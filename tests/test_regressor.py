@@ -340,6 +340,29 @@ def test_bad_X_is_rejected_with_a_clear_message(X, message):
         GRURegressor(**FAST).fit(X, np.zeros(len(X)))
 
 
+@pytest.mark.parametrize("shape", [(30,), (30, 10, 2, 1)])
+def test_1d_and_4d_x_get_the_layout_message_not_the_data(shape):
+    X = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    layouts = r"2D \(n_samples, n_timesteps\).*3D \(n_samples, n_timesteps"
+    with pytest.raises(ValueError, match=layouts + f".*{len(shape)} dimensions"):
+        GRURegressor(**FAST).fit(X, np.zeros(30))
+    model = quiet_fit(GRURegressor(**FAST), *sequences(n=30))
+    with pytest.raises(ValueError, match=layouts):
+        model.predict(X)
+
+
+def test_random_state_takes_a_numpy_generator():
+    X, y = sequences(n=40)
+    params = {**FAST, "max_epochs": 3}
+    a = quiet_fit(
+        GRURegressor(**{**params, "random_state": np.random.default_rng(5)}), X, y
+    )
+    b = quiet_fit(
+        GRURegressor(**{**params, "random_state": np.random.default_rng(5)}), X, y
+    )
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+
+
 def test_wrong_layout_message_names_the_expected_layout():
     model = quiet_fit(GRURegressor(**FAST), *sequences(n=30, channels=2))
     with pytest.raises(ValueError, match="features per time step"):

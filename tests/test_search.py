@@ -406,6 +406,18 @@ def test_error_score_failing_candidates_and_the_search_goes_on():
         whale(FailingRidge(), space, n_agents=6, error_score="raise").fit(X, y)
 
 
+def test_the_non_finite_scores_warning_is_said_once_not_per_iteration():
+    space = {"alpha": loguniform(1e-3, 1e3)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = whale(FailingRidge(), space, n_agents=6, max_iter=4).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    first_nan = int(np.flatnonzero(np.isnan(scores))[0])
+    assert first_nan < len(scores) - 6  # NaN scores before the last iteration
+    said = [w for w in caught if "scores are non-finite" in str(w.message)]
+    assert len(said) == 1
+
+
 def test_every_candidate_failing_says_so_plainly():
     with pytest.raises(ValueError, match="every candidate failed") as excinfo:
         whale(FailingRidge(fail_above=-1.0)).fit(X, y)
@@ -560,6 +572,10 @@ def test_deterministic_given_random_state():
     d = whale(n_agents=5, max_iter=3, random_state=rs).fit(X, y)
     e = whale(n_agents=5, max_iter=3, random_state=rs).fit(X, y)
     assert d.cv_results_["params"] != e.cv_results_["params"]  # state moves on
+    # a numpy Generator (as whale_minimize takes): the same stream, the same search
+    f = whale(n_agents=5, max_iter=3, random_state=np.random.default_rng(7)).fit(X, y)
+    g = whale(n_agents=5, max_iter=3, random_state=np.random.default_rng(7)).fit(X, y)
+    assert f.cv_results_["params"] == g.cv_results_["params"]
 
 
 def test_result_does_not_depend_on_n_jobs():
