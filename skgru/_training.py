@@ -478,16 +478,22 @@ class Trainer:
         return _small_chunks_checked[key]
 
     def r2_score(self, inputs, target, weight):
-        """Weighted R^2 of the network on ``inputs``, averaged over outputs."""
+        """Weighted R^2 of the network on ``inputs``, averaged over outputs.
+
+        A column that is constant over these rows has no spread to compare
+        with; its residual is measured against the unit variance of the
+        standardized target instead (``1 - mean squared error``), so early
+        stopping still sees the network approach the constant (with sklearn's
+        convention, 0 for any imperfect fit, the first epoch's weights would be
+        kept).
+        """
         prediction = self.predict(inputs)
         weight = weight[:, None]
         mean = (weight * target).sum(0) / weight.sum()
         residual = (weight * (target - prediction) ** 2).sum(0)
         spread = (weight * (target - mean) ** 2).sum(0)
-        r2 = torch.where(
-            spread > 0, 1 - residual / spread.clamp_min(1e-30), (residual == 0).float()
-        )
-        return float(r2.mean())
+        spread = torch.where(spread > 0, spread, weight.sum())
+        return float((1 - residual / spread).mean())
 
     def _snapshot(self):
         return copy.deepcopy(self.network.state_dict())

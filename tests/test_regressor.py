@@ -96,6 +96,16 @@ def test_history_attributes_follow_mlp_semantics():
     assert model.loss_curve_[-1] < model.loss_curve_[0]
 
 
+def test_early_stopping_follows_a_constant_target_down_to_it():
+    # R^2 has no spread to compare with on a constant target; the validation score
+    # must still rise as the network approaches it, or the first epoch is kept
+    X, _ = sequences(n=120)
+    params = {**FAST, "early_stopping": True, "learning_rate": 0.02, "max_epochs": 30}
+    model = quiet_fit(GRURegressor(**params), X, np.full(120, 7.0))
+    assert model.best_validation_score_ > model.validation_scores_[0]
+    np.testing.assert_allclose(model.predict(X[:20]), 7.0, atol=0.05)
+
+
 def test_early_stopping_restores_best_validation_weights():
     X, y = sequences(n=200)
     model = GRURegressor(
