@@ -8,6 +8,7 @@ sktime's ``parallelize``), so a candidate that fails on any fold scores
 """
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,26 @@ def _select(results, name, lower_is_better, tie_break):
     return 0 if sign * (means[0] - means[best]) <= error else best
 
 
+def _use_filters(filters):
+    """Make ``filters`` (a copy of a ``warnings.filters``) the active filters.
+
+    The caller's filters, also in a worker process (as scikit-learn's
+    ``Parallel`` does), so "ignore" or "error" set around ``fit`` holds for the
+    fits of every backend. Rebuilt through the public API, which keeps the
+    interpreter's warning caches in step.
+    """
+    warnings.resetwarnings()
+    for action, message, category, module, lineno in filters:
+        warnings.filterwarnings(  # patterns are compiled, or str in the defaults
+            action,
+            message=getattr(message, "pattern", message or ""),
+            category=category,
+            module=getattr(module, "pattern", module or ""),
+            lineno=lineno,
+            append=True,
+        )
+
+
 def _fit_and_score(params, meta):
     """Cross-validate one candidate: fold scores, their mean and spread, timings.
 
@@ -70,15 +91,17 @@ def _fit_and_score(params, meta):
     """
     name = meta["scoring_name"]
     forecaster = meta["forecaster"].clone().set_params(**params)
-    folds = evaluate(
-        forecaster,
-        cv=meta["cv"],
-        y=meta["y"],
-        X=meta["X"],
-        strategy=meta["strategy"],
-        scoring=meta["scoring"],
-        error_score=meta["error_score"],
-    )
+    with warnings.catch_warnings():
+        _use_filters(meta["warning_filters"])
+        folds = evaluate(
+            forecaster,
+            cv=meta["cv"],
+            y=meta["y"],
+            X=meta["X"],
+            strategy=meta["strategy"],
+            scoring=meta["scoring"],
+            error_score=meta["error_score"],
+        )
     scores = folds[name].to_numpy(dtype=float)
     row = {f"mean_{name}": scores.mean(), f"std_{name}": scores.std()}
     row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
@@ -143,7 +166,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Score given to a candidate whose fit fails; the search goes on.
     backend : str, default="loky"
         Parallel backend of sktime's ``parallelize``: "None", "loky",
-        "multiprocessing", "threading", "joblib", "dask", "ray".
+        "multiprocessing", "threading", "joblib", "dask", "ray". The warning
+        filters in force when ``fit`` is called hold in the workers too (as
+        scikit-learn's ``Parallel`` passes them on).
     backend_params : dict, default=None
         Passed to the backend, e.g. ``{"n_jobs": 2}``.
     random_state : int, RandomState instance, Generator or None, default=None
@@ -409,6 +434,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             "scoring": scoring,
             "error_score": self.error_score,
             "scoring_name": name,
+            "warning_filters": list(warnings.filters),
         }
         space = ParamSpace(self.param_distributions, random_state=self.random_state)
         fixed = self._fixed_params(space)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import randint, uniform
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sktime.datasets import load_airline
 from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
@@ -92,6 +93,29 @@ def test_reproducible_and_independent_of_the_backend():
         second.cv_results_["params"].astype(str),
     )
     assert first.best_score_history_ == second.best_score_history_
+
+
+def test_the_callers_warning_filters_hold_in_loky_workers():
+    # max_epochs=1 stops short: every fit warns with a ConvergenceWarning
+    search = naive_search(
+        forecaster=GRUForecaster(hidden_size=2, max_epochs=1, random_state=0),
+        cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1]),
+        param_distributions={"learning_rate": [0.01, 0.02]},
+        n_agents=2,
+        max_iter=1,
+        backend="loky",
+        backend_params={"n_jobs": 2},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # raised in the workers
+        with pytest.raises(NotFittedError, match="All fits of the forecaster failed"):
+            search.fit(Y, fh=[1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(Y, fh=[1])
+    assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert search.cv_results_["mean_test_MeanAbsolutePercentageError"].notna().all()
 
 
 def test_drop_in_for_randomized_search_with_the_same_arguments():
