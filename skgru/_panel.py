@@ -12,6 +12,8 @@ import pandas as pd
 
 __all__ = [
     "Series",
+    "check_times",
+    "checked_x",
     "extend_history",
     "fitted_columns",
     "forecast_index",
@@ -282,6 +284,28 @@ def fitted_columns(X, columns, method):
             f"fit; it must hold the same columns ({list(columns)})."
         )
     return X[columns]
+
+
+def checked_x(X, columns, method):
+    """``X`` with the columns of ``fit`` (``columns``, None without X) in order.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is passed to ``method`` but was not to ``fit`` or the other way
+        round, or lacks a column.
+    """
+    if (X is None) != (columns is None):
+        raise ValueError(x_mismatch_message(method, X is None))
+    return None if X is None else fitted_columns(X, columns, method)
+
+
+def check_times(history, cutoff):
+    """Refuse a series whose forecast times have no frequency (a ``ValueError``
+    from :func:`series_cutoff`) and warn about gaps (:func:`warn_gaps`)."""
+    for key, part in history.items():
+        series_cutoff(part.index, cutoff, key)
+    warn_gaps(history, stacklevel=5)
 
 
 def x_mismatch_message(method, x_missing):

@@ -28,15 +28,22 @@ def check_layout(X):
     ValueError
         If ``X`` has fewer than 2 or more than 3 dimensions.
     """
-    try:
-        shape = np.shape(X)
-    except ValueError:
-        return
+    shape = getattr(X, "shape", None)
+    if shape is None:  # lists, and array-likes with __array__ only
+        try:
+            shape = np.asarray(X).shape
+        except (ValueError, TypeError):
+            return
     if len(shape) not in (2, 3):
+        hint = (
+            " Reshape your data: X.reshape(1, -1) if it is one sequence."
+            if len(shape) == 1
+            else ""
+        )
         raise ValueError(
             "X must be 2D (n_samples, n_timesteps), one univariate sequence per row, "
             "or 3D (n_samples, n_timesteps, n_features); got an array with "
-            f"{len(shape)} dimensions and shape {shape}."
+            f"{len(shape)} dimensions and shape {tuple(shape)}.{hint}"
         )
 
 

@@ -29,8 +29,9 @@ from skgru._forecasting import (
 from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
 from skgru._intervals import LazyCalibration, calibrate
 from skgru._panel import (
+    check_times,
+    checked_x,
     extend_history,
-    fitted_columns,
     forecast_index,
     future_exog,
     join_series,
@@ -38,8 +39,6 @@ from skgru._panel import (
     series_cutoff,
     series_steps,
     split_series,
-    warn_gaps,
-    x_mismatch_message,
 )
 from skgru._random import check_seed, spawn_seeds
 from skgru._training import (
@@ -56,6 +55,9 @@ MIN_CALIBRATION_STEPS = 12
 #: Independent random streams of one fit (``spawn_seeds`` order).
 _STREAMS = ("weights", "training", "calibration weights", "calibration training")
 _POSITIVE = Interval(Integral, 1, None, closed="left")
+
+
+_LAZY_ATTRIBUTES = ("calibration_", "interval_scale_")  # reading one calibrates
 
 
 class GRUForecaster(GRUBase, BaseForecaster):
@@ -332,6 +334,14 @@ class GRUForecaster(GRUBase, BaseForecaster):
             columns=self._y_columns,
         )
 
+    def _get_fitted_params(self):
+        """The public attributes ending in ``_``, sktime's default, but the
+        interval calibration only once an interval was asked for: reading it
+        trains its network, which ``get_fitted_params`` must not pay for."""
+        skip = () if self._calibration.model is not None else _LAZY_ATTRIBUTES
+        names = [n for n in dir(self) if n.endswith("_") and not n.startswith("_")]
+        return {n[:-1]: getattr(self, n) for n in names if n not in skip}
+
     # --- sktime API -----------------------------------------------------------------
     def _fit(self, y, X, fh):
         """Fit the network to ``y`` (a DataFrame, row MultiIndex for panels).
@@ -355,9 +365,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         )
         self._history = join_series(split_series(y), X)
         self._keys = list(self._history)
-        for key, part in self._history.items():  # forecast times need a frequency
-            series_cutoff(part.index, self.cutoff, key)
-        warn_gaps(self._history)
+        check_times(self._history, self.cutoff)
         ys, Xs = series_arrays(self._history.values())
         requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = window_and_horizon(
@@ -429,12 +437,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         -------
         self : GRUForecaster
         """
-        if (X is None) != (self._x_columns is None):
-            raise ValueError(x_mismatch_message("update", X is None))
-        if X is not None:
-            X = fitted_columns(X, self._x_columns, "update")
+        X = checked_x(X, self._x_columns, "update")
         extend_history(self._history, join_series(split_series(y), X))
-        warn_gaps(self._history)
+        check_times(self._history, self.cutoff)
         if update_params:
             ys, Xs = series_arrays(self._history.values())
             # a new independent stream for each continuation
@@ -519,10 +524,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
         Also returns each series' recent volatility (the unit of the intervals).
         """
-        if (X is None) != (self._x_columns is None):
-            raise ValueError(x_mismatch_message("predict", X is None))
-        if X is not None:
-            X = fitted_columns(X, self._x_columns, "predict")
+        X = checked_x(X, self._x_columns, "predict")
         xs = None if X is None else split_series(X)
         series = [self._history[key] for key in self._keys]
         steps, index_parts = series_steps(self._keys, series, self.cutoff, fh)

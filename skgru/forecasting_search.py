@@ -106,7 +106,9 @@ def _fit_and_score(params, meta):
     row = {f"mean_{name}": scores.mean(), f"std_{name}": scores.std()}
     row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
     row["mean_fit_time"] = float(folds["fit_time"].mean())
-    row["mean_pred_time"] = float(folds["pred_time"].mean())
+    # "pred_time", or "pred_quantiles_time" etc. for a probabilistic metric
+    pred_time = [c for c in folds if c.startswith("pred") and c.endswith("_time")]
+    row["mean_pred_time"] = float(folds[pred_time].sum(axis=1).mean())
     row["params"] = params
     return row
 

@@ -107,8 +107,9 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     warm_start : bool, default=False
         When True, ``fit`` continues training the previous network instead of
         starting anew. It takes changed optimizer, stopping and dropout settings;
-        when ``hidden_size``, ``num_layers``, ``bidirectional`` or
-        ``normalization`` changed, the old weights do not fit, so ``fit`` (and
+        when ``hidden_size``, ``num_layers``, ``bidirectional``,
+        ``ensemble_size`` or ``normalization`` changed, the old weights do not
+        fit, so ``fit`` (and
         ``partial_fit``) warn with a ``UserWarning`` and train a new network from
         scratch.
     device : str or torch.device, default="auto"

@@ -337,11 +337,11 @@ def _check_bounds(bounds):
             f"bounds must be finite; dimension {i} has (low, high) = "
             f"({low[i]}, {high[i]})."
         )
-    bad = ~(low < high)
+    bad = ~(low <= high)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"bounds need low < high in every dimension; dimension {i} has "
+            f"bounds need low <= high in every dimension; dimension {i} has "
             f"(low, high) = ({low[i]}, {high[i]})."
         )
     return low.astype(float, copy=True), high.astype(float, copy=True)
@@ -367,7 +367,10 @@ def _check_real(name, value, minimum=None):
 def _read_values(raw, n, vectorized):
     """Turn what ``fun`` returned into ``n`` floats, or raise naming ``fun``."""
     try:
-        values = np.asarray(raw, dtype=float)
+        values = np.asarray(raw)
+        if values.dtype.kind not in "biuf":  # None, strings, objects: not numbers
+            raise TypeError
+        values = values.astype(float, copy=False)
     except (TypeError, ValueError):
         raise TypeError(
             f"fun must return real numbers, got {type(raw).__name__}: {raw!r:.80}."
@@ -419,7 +422,8 @@ def whale_minimize(
         :func:`scipy.optimize.differential_evolution`. NaN counts as ``+inf`` (a
         failed point); ``-inf`` is accepted as a value.
     bounds : sequence of (low, high) pairs or scipy.optimize.Bounds
-        Finite box, ``low < high`` in every dimension. Its length is the number of
+        Finite box, ``low <= high`` in every dimension (``low == high`` fixes that
+        coordinate, as in scipy). Its length is the number of
         dimensions.
     args : tuple, default=()
         Extra positional arguments of ``fun``.
@@ -442,8 +446,9 @@ def whale_minimize(
         ``callback(intermediate_result)`` after each iteration, with an
         :class:`~scipy.optimize.OptimizeResult` holding ``x``, ``fun``, ``nit``,
         ``nfev``, ``population`` and ``population_energies`` (scipy's newer
-        convention). Raising ``StopIteration`` or returning ``True`` stops the
-        run (``success`` is then ``False``, as in scipy).
+        convention). Raising ``StopIteration`` or returning a true value
+        (``True``, ``np.True_``, 1) stops the run (``success`` is then
+        ``False``, as in scipy).
     tol : float, default=0.0
         Improvement of the best value that counts, with ``n_iter_no_change``;
         zero counts any strict improvement.
@@ -471,7 +476,7 @@ def whale_minimize(
         If ``fun`` or ``callback`` is not callable, or an argument has the wrong
         type, or ``fun`` returns something that is not a number.
     ValueError
-        If ``bounds`` is malformed (wrong shape, non-finite, ``low >= high``), an
+        If ``bounds`` is malformed (wrong shape, non-finite, ``low > high``), an
         argument is out of range, or ``fun`` returns the wrong number of values.
 
     See Also
@@ -564,7 +569,7 @@ def whale_minimize(
                 stop = callback(intermediate)
             except StopIteration:
                 stop = True
-            if stop is True:
+            if stop is not None and bool(stop):  # scipy: a true value stops
                 status = 2
                 break
 

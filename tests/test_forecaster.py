@@ -368,7 +368,11 @@ def test_intervals_are_calibrated_only_when_asked_for_and_then_kept():
     y = _seasonal_trend(60)
     f = GRUForecaster(**FAST, window_length=6).fit(y.iloc[:-3], fh=[1, 2])
     assert f._calibration.model is None  # fit trained one network only
+    fitted = f.get_fitted_params()  # composites call it: no calibration either
+    assert f._calibration.model is None and "window_length" in fitted
+    assert "calibration" not in fitted and "interval_scale" not in fitted
     first = f.predict_interval(coverage=0.8)
+    assert f.get_fitted_params()["calibration"] == "out-of-sample"
     model = f._calibration.model
     assert model is not None
     f.predict_quantiles(alpha=[0.1, 0.9])

@@ -18,6 +18,7 @@ from sktime.performance_metrics.forecasting import (
     MeanAbsoluteScaledError,
     MeanSquaredError,
 )
+from sktime.performance_metrics.forecasting.probabilistic import PinballLoss
 from sktime.split import ExpandingWindowSplitter, SlidingWindowSplitter
 from sktime.transformations.series.boxcox import LogTransformer
 from sktime.transformations.series.detrend import Deseasonalizer
@@ -116,6 +117,21 @@ def test_the_callers_warning_filters_hold_in_loky_workers():
         search.fit(Y, fh=[1])
     assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     assert search.cv_results_["mean_test_MeanAbsolutePercentageError"].notna().all()
+
+
+def test_a_probabilistic_metric_scores_the_candidates():
+    # sktime's evaluate names the prediction time after the method it calls
+    search = naive_search(
+        forecaster=ThetaForecaster(sp=12),
+        param_distributions={"deseasonalize": [True, False]},
+        scoring=PinballLoss(alpha=[0.1, 0.9]),
+        n_agents=2,
+        max_iter=1,
+    ).fit(Y, fh=[1, 2, 3])
+    results = search.cv_results_
+    assert results["mean_test_PinballLoss"].notna().all()
+    assert (results["mean_pred_time"] > 0).all()
+    assert search.best_score_ == results["mean_test_PinballLoss"].min()
 
 
 def test_drop_in_for_randomized_search_with_the_same_arguments():

@@ -504,7 +504,7 @@ def test_centred_coordinates_keep_precision_near_the_middle():
     assert _mean_best("F1", DEFAULT_VARIANT, seeds=[0]) < 1e-40
 
 
-@pytest.mark.parametrize("how", ["raise", "return"])
+@pytest.mark.parametrize("how", ["raise", True, np.True_, 1])
 def test_callback_stops_the_run(how):
     calls = []
 
@@ -513,7 +513,7 @@ def test_callback_stops_the_run(how):
         if intermediate_result.nit == 4:
             if how == "raise":
                 raise StopIteration
-            return True
+            return how  # any true value, as in scipy
         return None
 
     res = whale_minimize(
@@ -531,6 +531,24 @@ def test_callback_stops_the_run(how):
     assert last.fun == res.fun and last.nfev == 24
     np.testing.assert_array_equal(last.x, res.x)
     assert [c.nit for c in calls] == [1, 2, 3, 4]
+
+
+def test_equal_bounds_fix_a_coordinate_as_in_scipy():
+    res = whale_minimize(
+        lambda x: np.sum(x**2),
+        [(2.0, 2.0), (-1, 1)],
+        n_agents=6,
+        max_iter=30,
+        random_state=0,
+    )
+    assert res.x[0] == 2.0 and abs(res.x[1]) < 1e-3
+    assert (res.population[:, 0] == 2.0).all()
+
+
+@pytest.mark.parametrize("value", [None, "1.5", {"f": 1.0}])
+def test_fun_returning_a_non_number_is_a_type_error(value):
+    with pytest.raises(TypeError, match="fun must return real numbers"):
+        whale_minimize(lambda x: value, [(-1, 1)], n_agents=3, max_iter=2)
 
 
 def test_callback_returning_false_does_not_stop():
@@ -587,8 +605,8 @@ def test_nan_counts_as_failed_point():
 @pytest.mark.parametrize(
     "bounds, error, match",
     [
-        ([(1.0, 1.0)], ValueError, r"low < high.*dimension 0.*\(1\.0, 1\.0\)"),
-        ([(0, 1), (2.0, -2.0)], ValueError, r"low < high.*dimension 1"),
+        ([(1.0, 0.5)], ValueError, r"low <= high.*dimension 0.*\(1\.0, 0\.5\)"),
+        ([(0, 1), (2.0, -2.0)], ValueError, r"low <= high.*dimension 1"),
         ([(0, np.inf)], ValueError, r"bounds must be finite.*dimension 0"),
         ([(np.nan, 1)], ValueError, "bounds must be finite"),
         ([1, 2, 3], ValueError, r"\(low, high\) pairs.*shape \(n_dims, 2\)"),
@@ -599,7 +617,7 @@ def test_nan_counts_as_failed_point():
         ("0, 1", TypeError, r"\(low, high\) pairs"),
         (None, TypeError, r"\(low, high\) pairs"),
         (Bounds(np.zeros((2, 2)), np.ones((2, 2))), ValueError, "must be 1-D"),
-        (Bounds([0, 1], [1, 1]), ValueError, r"low < high.*dimension 1"),
+        (Bounds([0, 2], [1, 1]), ValueError, r"low <= high.*dimension 1"),
     ],
 )
 def test_bad_bounds_are_rejected(bounds, error, match):
