@@ -83,7 +83,11 @@ print(
     f"({search.n_evaluations_ / minutes:.1f} per minute), best cv sMAPE "
     f"{cv_smape.min():.4f} (untuned {cv_smape.iloc[0]:.4f})"
 )
-print(f"best parameters: {search.best_params_}")
+best = ", ".join(
+    f"{name}={value:.3g}" if isinstance(value, float) else f"{name}={value}"
+    for name, value in search.best_params_.items()
+)
+print(f"best parameters: {best}")
 
 # %%
 # Holdout comparison

@@ -106,5 +106,6 @@ print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4f"))
 # The best cross-validated score after each WOA iteration.
 
 ax = plot_convergence(search)
+ax.figure.tight_layout()  # keeps the axis labels inside the image
 ax.figure.savefig("whale_search_pipeline.png", dpi=100)
 print("wrote whale_search_pipeline.png")

@@ -75,4 +75,5 @@ def plot_convergence(search, ax=None):
     ax.set_title(f"{type(search).__name__} convergence")
     if history.size:
         ax.set_xlim(0.5, history.size + 0.5)
+        ax.set_xticks(iterations[:: max(1, history.size // 10)])  # whole iterations
     return ax

@@ -836,6 +836,9 @@ def test_plot_convergence():
     line = ax.get_lines()[0]
     np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(line.get_ydata(), search.best_score_history_)
+    np.testing.assert_array_equal(ax.get_xticks(), [1, 2, 3])  # no 0.5, 1.5 ticks
+    long = types.SimpleNamespace(best_score_history_=np.arange(35.0))
+    assert plot_convergence(long).get_xticks().tolist() == list(range(1, 36, 3))
     _, own_ax = plt.subplots()
     duck = types.SimpleNamespace(best_score_history_=[0.1, 0.2, 0.2])
     assert plot_convergence(duck, ax=own_ax) is own_ax
