@@ -208,6 +208,16 @@ def series_cutoff(time_index, cutoff, key=()):
     return last
 
 
+def _fh_with_freq(fh, cutoff):
+    """``fh`` with the frequency of ``cutoff`` where it has none (a time level
+    without ``freq`` leaves sktime's ``fh`` without one)."""
+    from sktime.forecasting.base import ForecastingHorizon
+
+    if fh.freq is not None or not isinstance(cutoff, pd.DatetimeIndex):
+        return fh
+    return ForecastingHorizon(fh.to_pandas(), is_relative=fh.is_relative, freq=cutoff)
+
+
 def series_steps(keys, series, cutoff, fh):
     """The steps of ``fh`` after each series' own end, and their time index.
 
@@ -219,15 +229,10 @@ def series_steps(keys, series, cutoff, fh):
     NotImplementedError
         If a step is not after the end of its series (in-sample prediction).
     """
-    from sktime.forecasting.base import ForecastingHorizon
-
     steps, index_parts = [], []
     for key, s in zip(keys, series, strict=True):
         end = series_cutoff(s.index, cutoff, key)
-        if isinstance(end, pd.DatetimeIndex) and fh.freq is None:
-            fh = ForecastingHorizon(
-                fh.to_pandas(), is_relative=fh.is_relative, freq=end.freq
-            )
+        fh = _fh_with_freq(fh, end)
         step = np.asarray(fh.to_relative(end), dtype=int)
         if step.min() < 1:
             raise NotImplementedError(
@@ -252,8 +257,7 @@ def future_exog(frame, key, cutoff, fh, n_steps):
     """
     from sktime.forecasting.base import ForecastingHorizon
 
-    if fh.freq is None:
-        fh = ForecastingHorizon(fh.to_pandas(), is_relative=fh.is_relative, freq=cutoff)
+    fh = _fh_with_freq(fh, cutoff)
     times = ForecastingHorizon(
         np.arange(1, n_steps + 1), is_relative=True, freq=cutoff
     ).to_absolute_index(cutoff)
