@@ -11,6 +11,7 @@ It knows nothing of sklearn's or sktime's base classes; each front-end mixes it 
 """
 
 import copy
+import inspect
 import math
 import warnings
 from numbers import Integral, Real
@@ -54,6 +55,14 @@ GRU_PARAMETER_CONSTRAINTS = {
 #: The network parameters that fix the shapes of its weights: changing one of them
 #: needs a new network (a warm start cannot continue the old one).
 ARCHITECTURE = ("hidden_size", "num_layers", "bidirectional", "ensemble_size")
+
+
+def _same_value(value, default):
+    """Whether a parameter holds its default (numpy scalars compare by value)."""
+    try:
+        return bool(value is default or value == default)
+    except (TypeError, ValueError):
+        return False
 
 
 class TorchStatePickleMixin:
@@ -176,9 +185,20 @@ class GRUBase(TorchStatePickleMixin):
         ``stacklevel`` counts from the caller of this method.
         """
         if not self.trainer_.converged:
+            # the parameters set away from their defaults say which model it was
+            # (one candidate among many in a search)
+            defaults = inspect.signature(type(self).__init__).parameters
+            changed = [
+                f"{name}={value!r}"
+                for name, value in self.get_params(deep=False).items()
+                if name not in ("random_state", "verbose", "max_epochs")
+                and not _same_value(value, defaults[name].default)
+            ]
             warnings.warn(
-                f"{type(self).__name__}: max_epochs={self.max_epochs} reached and "
-                "the optimization hasn't converged yet.",
+                f"{type(self).__name__}"
+                + (f"({', '.join(changed)})" if changed else "")
+                + f": max_epochs={self.max_epochs} reached and the optimization "
+                "hasn't converged yet; raise max_epochs (or learning_rate).",
                 ConvergenceWarning,
                 stacklevel=stacklevel + 1,
             )

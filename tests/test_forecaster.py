@@ -294,8 +294,12 @@ def test_fitted_attributes():
 
 def test_convergence_warning_like_the_regressor():
     y = _seasonal_trend(40)
-    with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
+    # the parameters away from their defaults name the model (a search's candidate)
+    message = r"^GRUForecaster\(hidden_size=4\): max_epochs=2 reached.*max_epochs"
+    with pytest.warns(ConvergenceWarning, match=message):
         GRUForecaster(max_epochs=2, hidden_size=4, random_state=0).fit(y, fh=[1])
+    with pytest.warns(ConvergenceWarning, match=r"^GRUForecaster: max_epochs=2"):
+        GRUForecaster(max_epochs=2, random_state=0).fit(y, fh=[1])
     with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
         GRUForecaster(max_epochs=2, lr_schedule="constant", random_state=0).fit(
             y, fh=[1]
