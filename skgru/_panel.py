@@ -15,7 +15,6 @@ __all__ = [
     "check_times",
     "checked_x",
     "extend_history",
-    "fitted_columns",
     "forecast_index",
     "future_exog",
     "join_series",
@@ -273,23 +272,6 @@ def future_exog(frame, key, cutoff, fh, n_steps):
     return future.ffill().bfill().to_numpy(dtype=np.float64)
 
 
-def fitted_columns(X, columns, method):
-    """``X`` with the columns seen in ``fit``, in their order.
-
-    Raises
-    ------
-    ValueError
-        If ``X`` lacks one of them; the message names what is missing.
-    """
-    missing = [name for name in columns if name not in X.columns]
-    if missing:
-        raise ValueError(
-            f"X passed to {method} lacks the columns {missing} of the X passed to "
-            f"fit; it must hold the same columns ({list(columns)})."
-        )
-    return X[columns]
-
-
 def checked_x(X, columns, method):
     """``X`` with the columns of ``fit`` (``columns``, None without X) in order.
 
@@ -301,7 +283,15 @@ def checked_x(X, columns, method):
     """
     if (X is None) != (columns is None):
         raise ValueError(x_mismatch_message(method, X is None))
-    return None if X is None else fitted_columns(X, columns, method)
+    if X is None:
+        return None
+    missing = [name for name in columns if name not in X.columns]
+    if missing:
+        raise ValueError(
+            f"X passed to {method} lacks the columns {missing} of the X passed to "
+            f"fit; it must hold the same columns ({list(columns)})."
+        )
+    return X[columns]
 
 
 def check_times(history, cutoff):
