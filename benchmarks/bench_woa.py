@@ -16,6 +16,10 @@ functions as the author's ``Get_Functions_details.m`` defines them:
 3. Search budgets: 10 whales x 10 iterations in 2, 3 and 5 dimensions of the unit
    cube with a random off-centre optimum, per variant: the measurement behind
    ``skgru.woa.SEARCH_VARIANT``, the variant of the hyper-parameter searches.
+   A second table compares, at the searches' budgets (5 x 4, 6 x 4 and 10 x 10)
+   in 2-6 dimensions, the first population drawn at random and as a Latin
+   hypercube (``init``), with random search at the same number of evaluations:
+   the measurement behind ``skgru.woa.SEARCH_INIT``.
 4. Speed: CPU time per run (objective included) of ours with a per-point
    objective and with ``vectorized=True`` (default variant), and of mealpy's
    ``mealpy.swarm_based.WOA.OriginalWOA`` (per-point; it has no vectorized
@@ -270,6 +274,55 @@ def search_budgets(args):
             rows.append(row)
     print_table(["function", "dims", *VARIANTS], rows)
     print()
+    search_inits(4 * args.seeds * 5, [sphere, rastrigin, absolute])
+
+
+def search_inits(runs, functions):
+    """Random against Latin hypercube first populations at search budgets."""
+    from skgru.woa import SEARCH_VARIANT, WhaleOptimizer
+
+    print(
+        f"## First population at search budgets (variant {SEARCH_VARIANT!r}), "
+        f"{runs} runs: median best value (share of runs better than random search "
+        "with the same number of evaluations)\n"
+    )
+    rows, better = [], 0
+    for n_agents, max_iter in [(5, 4), (6, 4), (10, 10)]:
+        for f in functions:
+            for dims in (2, 3, 4, 6):
+                ends = {"random": [], "latinhypercube": [], "random search": []}
+                for s in range(runs):
+                    c = np.random.default_rng(1000 + s).uniform(0.05, 0.95, dims)
+                    for init in ("random", "latinhypercube"):
+                        opt = WhaleOptimizer(
+                            dims,
+                            n_agents=n_agents,
+                            max_iter=max_iter,
+                            variant=SEARCH_VARIANT,
+                            init=init,
+                            random_state=s,
+                        )
+                        while not opt.done:
+                            opt.tell(f(opt.ask(), c))
+                        ends[init].append(opt.best_value_)
+                    draws = np.random.default_rng(5000 + s).uniform(
+                        size=(n_agents * max_iter, dims)
+                    )
+                    ends["random search"].append(f(draws, c).min())
+                search = np.asarray(ends["random search"])
+                cells = [f"{np.median(search):.2e}"]
+                for init in ("random", "latinhypercube"):
+                    values = np.asarray(ends[init])
+                    cells.append(
+                        f"{np.median(values):.2e} ({np.mean(values < search):.2f})"
+                    )
+                better += np.median(ends["latinhypercube"]) < np.median(ends["random"])
+                rows.append([f"{n_agents} x {max_iter}", f.__name__, str(dims), *cells])
+    print_table(
+        ["budget", "function", "dims", "random search", "init random", "init LHS"],
+        rows,
+    )
+    print(f"\nLatin hypercube median lower in {better} of {len(rows)} rows.\n")
 
 
 def objective_time(name, args):

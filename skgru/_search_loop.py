@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from skgru._random import check_generator
 from skgru._stopping import NoImprovement
 from skgru.space import ParamSpace, _same
-from skgru.woa import SEARCH_VARIANT, VARIANTS, WhaleOptimizer
+from skgru.woa import SEARCH_INIT, SEARCH_VARIANT, VARIANTS, WhaleOptimizer
 
 __all__ = [
     "SEARCH_PARAMETER_CONSTRAINTS",
@@ -217,6 +217,7 @@ def run_whale_search(
         max_iter=max_iter,
         b=b,
         variant=variant,
+        init=SEARCH_INIT,
         random_state=rng,
     )
     result = WhaleSearchResult()

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, OptimizeResult
 
+from skgru._random import check_generator
 from skgru._test_functions import FUNCTIONS, PAPER_TABLE4, get_function
 from skgru.woa import (
     DEFAULT_VARIANT,
@@ -640,6 +641,7 @@ def test_bad_bounds_are_rejected(bounds, error, match):
         (dict(tol=-1e-3), ValueError, r"tol must be a finite number >= 0"),
         (dict(n_iter_no_change=0), ValueError, r"n_iter_no_change must be an int"),
         (dict(variant="Paper"), ValueError, r"variant must be one of"),
+        (dict(init="lhs"), ValueError, r"init must be one of \('random', 'latin"),
         (dict(vectorized="yes"), TypeError, r"vectorized must be True or False"),
         (dict(callback=3), TypeError, r"callback must be callable or None"),
     ],
@@ -660,6 +662,7 @@ def test_bad_options_are_rejected(kwargs, error, match):
         (dict(b="1"), TypeError, r"b must be a real number"),
         (dict(variant="centred"), ValueError, r"variant must be one of"),
         (dict(variant=["paper"]), ValueError, r"variant must be one of"),
+        (dict(init=None), ValueError, r"init must be one of"),
     ],
 )
 def test_whale_optimizer_rejects_bad_options(kwargs, error, match):
@@ -667,6 +670,42 @@ def test_whale_optimizer_rejects_bad_options(kwargs, error, match):
         WhaleOptimizer(2, **kwargs)
     with pytest.raises(TypeError, match=r"n_dims must be an int >= 1, got 2\.5"):
         WhaleOptimizer(2.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_agents=st.integers(1, 40),
+    n_dims=st.integers(1, 8),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_latin_hypercube_puts_one_whale_in_every_slice_of_every_range(
+    n_agents, n_dims, seed
+):
+    opt = WhaleOptimizer(
+        n_dims, n_agents=n_agents, init="latinhypercube", random_state=seed
+    )
+    slices = np.floor(opt.ask() * n_agents)
+    for column in slices.T:
+        np.testing.assert_array_equal(np.sort(column), np.arange(n_agents))
+
+
+def test_random_init_keeps_the_draws_of_earlier_releases():
+    # the same seed gives the same first population as before ``init`` existed
+    expected = check_generator(7).uniform(-1.0, 1.0, (6, 3))
+    np.testing.assert_array_equal(
+        WhaleOptimizer(3, n_agents=6, random_state=7).ask(), (expected + 1.0) / 2.0
+    )
+
+
+def test_latin_hypercube_init_reaches_the_optimum_in_whale_minimize():
+    res = whale_minimize(
+        lambda x: float(np.sum((x - 1.0) ** 2)),
+        [(-5, 5)] * 3,
+        max_iter=200,
+        init="latinhypercube",
+        random_state=0,
+    )
+    assert res.fun < 1e-6
 
 
 def test_numpy_scalars_are_accepted():
