@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
+from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.model_evaluation import evaluate
 from sktime.forecasting.model_selection._base import BaseGridSearch
 from sktime.utils.parallel import parallelize
@@ -43,6 +44,10 @@ _CONSTRAINTS = {
         Options(numbers.Integral, {-1}),
     ],
 }
+
+
+class _AllFitsFailedError(SktimeNotFittedError, NotFittedError):
+    """Every candidate failed: catchable as sktime's and as scikit-learn's error."""
 
 
 def _select(results, name, lower_is_better, tie_break):
@@ -86,8 +91,12 @@ def _use_filters(filters):
 def _fit_and_score(params, meta):
     """Cross-validate one candidate: fold scores, their mean and spread, timings.
 
-    Runs in a worker (module level, so it pickles). The mean is NaN (or takes
-    ``error_score``) when any fold failed, as in scikit-learn's searches.
+    Runs in a worker (module level, so it pickles). A fold failed when sktime's
+    ``evaluate`` gives it no cutoff or no score; the candidate's mean is then
+    ``error_score`` (NaN by default), not the mean over the folds it survived, and
+    ``"failed"`` is True: the search ranks it after every candidate that scored
+    on all folds, whatever ``error_score`` is (a numeric ``error_score`` such as 0
+    would otherwise be the best possible error).
     """
     name = meta["scoring_name"]
     forecaster = meta["forecaster"].clone().set_params(**params)
@@ -103,7 +112,9 @@ def _fit_and_score(params, meta):
             error_score=meta["error_score"],
         )
     scores = folds[name].to_numpy(dtype=float)
-    row = {f"mean_{name}": scores.mean(), f"std_{name}": scores.std()}
+    failed = bool((folds["cutoff"].isna() | np.isnan(scores)).any())
+    mean = float(meta["error_score"]) if failed else scores.mean()
+    row = {f"mean_{name}": mean, f"std_{name}": scores.std(), "failed": failed}
     row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
     row["mean_fit_time"] = float(folds["fit_time"].mean())
     # "pred_time", or "pred_quantiles_time" etc. for a probabilistic metric
@@ -135,7 +146,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     n_agents : int, default=10
         Number of whales (candidates per iteration before de-duplication).
     max_iter : int, default=10
-        Maximum number of WOA iterations.
+        Maximum number of WOA iterations; at most ``n_agents * max_iter``
+        candidates of the whales are evaluated, plus the forecaster as given.
+        Together with ``n_agents`` it replaces ``n_iter``.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
     variant : {"paper", "matlab", "mixed"}, default="paper"
@@ -165,7 +178,11 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         the selected one (``best_forecaster_``, not refitted twice), then the
         others by rank; -1 keeps all.
     error_score : "raise" or numeric, default=np.nan
-        Score given to a candidate whose fit fails; the search goes on.
+        Score given to a fold whose fit or prediction fails, and the mean score of
+        a candidate with such a fold; the search goes on. Such a candidate ranks
+        after every candidate scored on all folds and is never selected, also
+        when a numeric ``error_score`` (such as 0 for an error metric) would be
+        a better score. ``"raise"`` raises the first failure.
     backend : str, default="loky"
         Parallel backend of sktime's ``parallelize``: "None", "loky",
         "multiprocessing", "threading", "joblib", "dask", "ray". The warning
@@ -219,8 +236,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     sklearn.utils._param_validation.InvalidParameterError
         From ``fit``, for an invalid WOA parameter, ``tie_break`` or
         ``return_n_best_forecasters`` (a ``ValueError``).
-    sklearn.exceptions.NotFittedError
-        From ``fit``, when every candidate failed (all scores NaN); set
+    sktime.exceptions.NotFittedError
+        From ``fit``, when every candidate failed, as sktime's tuners raise it
+        (also an instance of ``sklearn.exceptions.NotFittedError``); set
         ``error_score="raise"`` to see the exceptions.
 
     See Also
@@ -343,21 +361,24 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             results = pd.DataFrame(self._run_search(None))
         finally:
             del self._search_data
-        # as scikit-learn: integer ranks, ties share the best one (method "min"),
-        # failed candidates (NaN score) all rank after every scored one
-        results[f"rank_{name}"] = (
-            results[f"mean_{name}"]
-            .rank(ascending=lower_is_better, method="min", na_option="bottom")
-            .astype(np.int32)
-        )
+        # as scikit-learn: integer ranks, ties share the best one (method "min");
+        # failed candidates (a fold without a score) all rank after every scored
+        # one, also when a numeric error_score would rank them higher
+        failed = results.pop("failed").to_numpy(dtype=bool)
+        scored = results[f"mean_{name}"].mask(failed)
+        results[f"rank_{name}"] = scored.rank(
+            ascending=lower_is_better, method="min", na_option="bottom"
+        ).astype(np.int32)
         self.cv_results_ = results
-        if results[f"mean_{name}"].isna().all():
-            raise NotFittedError(
+        if failed.all():
+            raise _AllFitsFailedError(
                 "All fits of the forecaster failed; set error_score='raise' to see "
                 f"the exceptions. Failed forecaster: {self.forecaster}"
             )
         tie_break = self.tie_break if self._as_given_scored else None
-        self.best_index_ = _select(results, name, lower_is_better, tie_break)
+        self.best_index_ = _select(
+            results.assign(**{f"mean_{name}": scored}), name, lower_is_better, tie_break
+        )
         self.best_score_ = results.loc[self.best_index_, f"mean_{name}"]
         self.best_params_ = results.loc[self.best_index_, "params"]
         self.best_forecaster_ = self._refitted(self.best_params_, y, X, fh)
@@ -454,7 +475,11 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
                 backend_params=self.backend_params or {},
             )
             rows.extend(batch)
-            return [sign * float(row[f"mean_{name}"]) for row in batch]
+            # a failed candidate is the worst for the whales, whatever error_score
+            return [
+                np.nan if row["failed"] else sign * float(row[f"mean_{name}"])
+                for row in batch
+            ]
 
         def report(result):
             if self.verbose > 0:

@@ -6,6 +6,7 @@ the sktime tuner.
 
 import re
 import warnings
+from collections.abc import Iterator
 from copy import deepcopy
 
 import numpy as np
@@ -21,6 +22,7 @@ from skgru._search_loop import (
     initial_candidate,
     run_whale_search,
 )
+from skgru._warnings import user_stacklevel
 from skgru.space import ParamSpace
 from skgru.woa import SEARCH_VARIANT
 
@@ -92,8 +94,10 @@ class WhaleSearchCV(BaseSearchCV):
     n_agents : int, default=10
         Number of whales, i.e. candidates proposed per iteration.
     max_iter : int, default=10
-        Maximum number of WOA iterations; at most ``n_agents * max_iter`` candidates
-        are evaluated.
+        Maximum number of WOA iterations; at most ``n_agents * max_iter``
+        candidates of the whales are evaluated, plus the estimator as given
+        (see Notes). Together with ``n_agents`` it replaces
+        ``RandomizedSearchCV``'s ``n_iter``.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
     variant : {"paper", "matlab", "mixed"}, default="paper"
@@ -234,8 +238,8 @@ class WhaleSearchCV(BaseSearchCV):
     (5, True)
     >>> bool(1e-4 < search.best_params_["alpha"] < 1.0)
     True
-    >>> round(search.best_score_, 2)
-    np.float64(0.49)
+    >>> float(round(search.best_score_, 2))
+    0.49
     """
 
     _parameter_constraints: dict = {
@@ -312,10 +316,16 @@ class WhaleSearchCV(BaseSearchCV):
         # checked splitter, which WOA needs to replay the same folds every iteration.
         self._check_input_parameters(X, y, None)
         self._search_y = y
+        cv = self.cv
+        if isinstance(cv, Iterator):
+            # a generator of splits can be read once; scikit-learn < 1.9 reads
+            # self.cv twice (its fit and our _run_search), so both see one list
+            self.cv = list(cv)
         try:
             return super().fit(X, y, **params)
         finally:
             del self._search_y
+            self.cv = cv
 
     def _check_input_parameters(self, X, y, split_params):
         # Called by BaseSearchCV.fit before any fit: fail once, plainly, instead of
@@ -381,7 +391,7 @@ class WhaleSearchCV(BaseSearchCV):
                     f"goes on with error_score={self.error_score} for them (they are "
                     f"not recorded in cv_results_).\n{exc}",
                     FitFailedWarning,
-                    stacklevel=2,
+                    stacklevel=user_stacklevel(),
                 )
                 return np.full(n, float(self.error_score))
             state["n_recorded"] += n

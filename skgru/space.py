@@ -82,7 +82,10 @@ class _DistDim:
 
     def __init__(self, dist, name):
         self.dist = dist
-        self.discrete = isinstance(getattr(dist, "dist", None), rv_discrete)
+        # frozen (randint(1, 5)) or not (rv_discrete(values=...) is an instance)
+        self.discrete = isinstance(dist, rv_discrete) or isinstance(
+            getattr(dist, "dist", None), rv_discrete
+        )
         try:
             probe = np.asarray(
                 dist.ppf(np.array([_EPS, 0.5, 1.0 - _EPS])), dtype=float
@@ -104,8 +107,8 @@ class _DistDim:
         q = np.asarray(
             self.dist.ppf(np.clip(u, _EPS, 1.0 - _EPS)), dtype=float
         ).reshape(-1)
-        if self.discrete:
-            values = [int(round(v)) for v in q]
+        if self.discrete:  # ints on an integer support, as rvs() gives them
+            values = [int(v) if v == round(v) else np.float64(v) for v in q]
         else:
             values = [np.float64(v) for v in q]
         return values, values
@@ -113,11 +116,9 @@ class _DistDim:
     def encode(self, value):
         try:
             if self.discrete:
-                k = int(value)
-                if k != value:
-                    raise ValueError
-                hi = float(self.dist.cdf(k))
-                lo = float(self.dist.cdf(k - 1))
+                value = float(value)
+                hi = float(self.dist.cdf(value))
+                lo = float(self.dist.cdf(np.nextafter(value, -np.inf)))
                 if not hi > lo:  # outside the support
                     raise ValueError
                 u = (lo + hi) / 2.0
@@ -392,8 +393,9 @@ class ParamSpace:
         --------
         >>> from scipy.stats import uniform
         >>> from skgru.space import ParamSpace
-        >>> ParamSpace({"l1_ratio": uniform(0, 1)}).decode([0.25])
-        {'l1_ratio': np.float64(0.25)}
+        >>> params = ParamSpace({"l1_ratio": uniform(0, 1)}).decode([0.25])
+        >>> list(params), float(params["l1_ratio"])
+        (['l1_ratio'], 0.25)
         """
         position = np.asarray(position, dtype=float)
         if position.ndim != 1:

@@ -9,6 +9,7 @@ import pytest
 from scipy.stats import randint, uniform
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sktime.datasets import load_airline
+from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
 from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
@@ -110,6 +111,9 @@ def test_the_callers_warning_filters_hold_in_loky_workers():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # raised in the workers
         with pytest.raises(NotFittedError, match="All fits of the forecaster failed"):
+            search.fit(Y, fh=[1])
+        # sktime's class too, as its own tuners raise it
+        with pytest.raises(SktimeNotFittedError, match="All fits of the forecaster"):
             search.fit(Y, fh=[1])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -320,6 +324,33 @@ def test_a_candidate_failing_on_any_fold_scores_nan_and_ranks_last():
         splits.std()
     )
     assert results.loc[6, column] == pytest.approx(splits.mean())
+
+
+@pytest.mark.parametrize("error_score", [0.0, -1.0, 1e9])
+def test_a_numeric_error_score_never_lets_a_failed_candidate_win(error_score):
+    # an error metric with error_score=0 would rank a failure first if it counted
+    # as a score; the failed candidates take error_score as their mean, rank last
+    cv = ExpandingWindowSplitter(initial_window=24, step_length=24, fh=[1, 2, 3])
+    with pytest.warns(Warning):
+        search = naive_search(
+            cv=cv,
+            param_distributions={"window_length": [3, 6, 40, 60]},
+            n_agents=6,
+            max_iter=3,
+            error_score=error_score,
+        ).fit(Y[:84], fh=[1, 2, 3])
+    assert search.best_params_ == {"window_length": 6}
+    results = search.cv_results_.set_index(
+        search.cv_results_["params"].map(lambda p: p["window_length"])
+    )
+    column = "mean_test_MeanAbsolutePercentageError"
+    assert results.loc[40, column] == results.loc[60, column] == error_score
+    # the surviving fold keeps its own score, the failed ones error_score
+    splits = results.filter(like="split").loc[60].to_numpy(dtype=float)
+    assert (splits == error_score).sum() == 2
+    rank = results["rank_test_MeanAbsolutePercentageError"]
+    assert rank.loc[40] == rank.loc[60] == rank.max() > rank.loc[6] == 1
+    assert search.best_score_ == pytest.approx(results.loc[6, column])
 
 
 def test_ranks_are_sklearns_ties_share_the_best_rank_and_failures_come_last():

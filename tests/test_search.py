@@ -908,3 +908,15 @@ def test_run_whale_search_scores_initial_params_once():
     )
     assert calls[0] == 2 and result.best_params == {"x": 2}
     assert result.n_evaluations == len(calls)
+
+
+def test_cv_given_as_a_generator_of_splits_works_as_in_randomized_search():
+    # scikit-learn < 1.9 read self.cv twice; a generator gave "No fits were
+    # performed" on the second read
+    splits = KFold(3).split(X)
+    search = whale(cv=splits).fit(X, y)
+    reference = whale(cv=KFold(3)).fit(X, y)
+    assert search.n_splits_ == 3
+    assert search.best_params_ == reference.best_params_
+    assert search.best_score_ == pytest.approx(reference.best_score_)
+    assert search.cv is splits  # the parameter is left as given

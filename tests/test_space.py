@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.stats import expon, loguniform, norm, poisson, randint, uniform
+from scipy.stats import expon, loguniform, norm, poisson, randint, rv_discrete, uniform
 from sklearn.linear_model import Lasso, Ridge
 from sklearn.tree import DecisionTreeRegressor
 
@@ -120,6 +120,26 @@ def test_randint_covers_every_value_evenly():
     values = [p["n"] for p in space.decode_batch(u[:, None])]
     counts = np.bincount(values)[3:]
     assert counts.tolist() == [200] * 5
+
+
+def test_custom_discrete_distribution_gives_its_values():
+    # rv_discrete(values=...) is an instance, not a frozen distribution; its
+    # values come out as RandomizedSearchCV's rvs() gives them: ints stay ints
+    depth = rv_discrete(values=([2, 3, 4], [0.3, 0.4, 0.3]))
+    values = [
+        p["d"] for p in ParamSpace({"d": depth}).decode_batch([[0.1], [0.5], [0.9]])
+    ]
+    assert values == [2, 3, 4] and all(type(v) is int for v in values)
+    assert ParamSpace({"d": depth}).decode(
+        ParamSpace({"d": depth}).encode({"d": 4})
+    ) == {"d": 4}
+    # a non-integer support is not rounded to ints
+    share = rv_discrete(values=([0.1, 0.9], [0.5, 0.5]))
+    space = ParamSpace({"s": share})
+    assert [p["s"] for p in space.decode_batch([[0.2], [0.8]])] == [0.1, 0.9]
+    assert space.decode(space.encode({"s": 0.9})) == {"s": 0.9}
+    with pytest.raises(ValueError, match="cannot be encoded"):
+        space.encode({"s": 0.5})
 
 
 def test_conditional_space_picks_a_dict():
