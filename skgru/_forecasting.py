@@ -16,6 +16,7 @@ import numpy as np
 from scipy.stats import loguniform, uniform
 
 from skgru._sequences import sliding_windows, weighted_standardization
+from skgru._warnings import user_stacklevel
 
 __all__ = [
     "default_search_space",
@@ -29,6 +30,9 @@ __all__ = [
 
 #: Longest window chosen by ``window_length=None``.
 AUTO_WINDOW_MAX = 48
+#: Scale of a flat series (no spread after detrending), as a share of its level
+#: (of 1 for a series of zeros).
+FLAT_SCALE = 1e-3
 
 #: Normalizations of a window (see :meth:`ModelSpace.normalize`).
 NORMALIZATIONS = ("local", "instance", "local+instance", "mean", "last", "standard")
@@ -91,11 +95,16 @@ class SeriesScaling:
         steps = np.diff(z, axis=0)
         drift = steps.mean(axis=0) if detrend and len(steps) else 0.0 * z[0]
         detrended = z - drift * np.arange(len(z))[:, None]
-        center, std = weighted_standardization(detrended)
+        center, std = detrended.mean(axis=0), detrended.std(axis=0)
+        # a flat (constant or exactly linear) series has no spread to scale by;
+        # a share of its level keeps the forecasts in its units (a scale of 1
+        # made them depend on whether y was in units or thousands)
+        floor = FLAT_SCALE * np.where(center != 0, np.abs(center), 1.0)
+        std = np.where(std > 1e-12 * np.abs(center), std, floor)
         step_scale = std
         if len(steps):
             step_scale = np.sqrt(np.mean((steps - drift) ** 2, axis=0))
-            tiny = step_scale <= 1e-12 * np.maximum(1, abs(center))
+            tiny = step_scale <= 1e-12 * np.abs(center)
             step_scale = np.where(tiny, std, step_scale)
         scale = std if normalization == "standard" else step_scale
         x_mean = x_scale = None
@@ -536,17 +545,6 @@ def window_and_horizon(
         horizon = requested if requested is not None else window
         cap = max(1, min(shortest - window, (longest - window) // 2))
         horizon = max(1, min(horizon, cap))
-        if requested is not None and horizon < requested:
-            warnings.warn(
-                f"GRUForecaster: the shortest series has {shortest + d} time "
-                f"points, too few to train the horizon {requested} of fh with "
-                f"window_length={window}; the network is trained for "
-                f"horizon={horizon} steps and longer steps are forecast "
-                "recursively. Pass longer series, a lower window_length or set "
-                "horizon explicitly.",
-                UserWarning,
-                stacklevel=5,
-            )
     minimum = window + horizon + d
     if shortest + d < minimum:
         raise ValueError(
@@ -555,6 +553,17 @@ def window_and_horizon(
             + (f" with differencing={d}" if d else "")
             + f": every series needs at least {minimum} time points. Pass a "
             "longer series or lower window_length (or horizon)."
+        )
+    if requested is not None and horizon < requested:  # after the error: it fits
+        warnings.warn(
+            f"GRUForecaster: the shortest series has {shortest + d} time "
+            f"points, too few to train the horizon {requested} of fh with "
+            f"window_length={window}; the network is trained for "
+            f"horizon={horizon} steps and longer steps are forecast "
+            "recursively. Pass longer series, a lower window_length or set "
+            "horizon explicitly.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
         )
     return int(window), int(horizon)
 

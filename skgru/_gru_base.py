@@ -21,7 +21,14 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from skgru._training import LOSSES, OPTIMIZERS, Trainer, build_network
+from skgru._training import (
+    LOSSES,
+    OPTIMIZERS,
+    Trainer,
+    build_network,
+    resolve_device,
+)
+from skgru._warnings import user_stacklevel
 
 __all__ = ["GRU_PARAMETER_CONSTRAINTS", "GRUBase", "TorchStatePickleMixin"]
 
@@ -165,6 +172,37 @@ class GRUBase(TorchStatePickleMixin):
         )
         return Trainer(network, **self._optimizer_kwargs())
 
+    def _fit_device(self, keep_trainer):
+        """Resolve ``device`` for this fit; move a kept network there.
+
+        Every fit and ``partial_fit`` calls this, warm or cold, so a ``device`` set
+        with ``set_params`` takes effect at the next fit and a device this machine
+        lacks raises there. A warm start moves the network and its optimizer
+        state (Adam's moments) to the new device and goes on training.
+
+        Parameters
+        ----------
+        keep_trainer : bool
+            Whether the fitted ``trainer_`` goes on training (a warm start or
+            ``partial_fit``); when False only ``device_`` is set, for the new
+            network that the caller builds.
+
+        Returns
+        -------
+        device : torch.device
+            The resolved device, also stored as ``device_``.
+
+        Raises
+        ------
+        ValueError
+            If ``device`` names no torch device or one that is not available here.
+        """
+        device = resolve_device(self.device)
+        if keep_trainer and self.trainer_.device != device:
+            self.trainer_.to(device)
+        self.device_ = device
+        return device
+
     def _architecture_changes(self):
         """``{name: (fitted, now)}`` of the architecture parameters changed since fit.
 
@@ -179,11 +217,8 @@ class GRUBase(TorchStatePickleMixin):
             if getattr(network, name) != now[name]
         }
 
-    def _warn_if_not_converged(self, stacklevel):
-        """Warn as ``MLPRegressor`` does when training stopped at ``max_epochs``.
-
-        ``stacklevel`` counts from the caller of this method.
-        """
+    def _warn_if_not_converged(self):
+        """Warn as ``MLPRegressor`` does when training stopped at ``max_epochs``."""
         if not self.trainer_.converged:
             # the parameters set away from their defaults say which model it was
             # (one candidate among many in a search)
@@ -200,7 +235,7 @@ class GRUBase(TorchStatePickleMixin):
                 + f": max_epochs={self.max_epochs} reached and the optimization "
                 "hasn't converged yet; raise max_epochs (or learning_rate).",
                 ConvergenceWarning,
-                stacklevel=stacklevel + 1,
+                stacklevel=user_stacklevel(),
             )
 
     # --- fitted-state views kept in sync with the trainer -------------------------

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
+from skgru._warnings import user_stacklevel
+
 __all__ = [
     "IntervalModel",
     "calibrate",
@@ -198,6 +200,29 @@ class IntervalModel:
         level = np.clip(np.abs(2 * alpha - 1) * (n + 1) / n, 0, 1)
         return sign * np.quantile(errors, level, axis=0)
 
+    def variances(self, steps, local):
+        """Forecast error variances (n_rows, n_y) at the steps of each series.
+
+        The mean square of the standardized errors, times each step's error
+        scale and the series' volatility squared: the variance of the same
+        errors whose quantiles give the intervals.
+
+        Parameters
+        ----------
+        steps : list of int arrays
+            The steps asked of each series (rows are concatenated in this order).
+        local : ndarray of shape (n_series, n_y)
+            Each series' recent volatility, the unit of the errors.
+        """
+        mean_square = np.mean(self.standardized_errors**2, axis=0)  # (n_y,)
+        return np.concatenate(
+            [
+                (self.step_scale(s) * local[i]) ** 2 * mean_square
+                for i, s in enumerate(steps)
+            ],
+            axis=0,
+        )
+
     def quantile_forecasts(self, values, steps, local, alpha):
         """Quantile forecasts (n_rows, n_alpha, n_y) about the point forecasts.
 
@@ -293,7 +318,7 @@ def calibrate(
         "period, so the prediction intervals use in-sample errors and are "
         "likely too narrow.",
         UserWarning,
-        stacklevel=5,
+        stacklevel=user_stacklevel(),
     )
     return "in-sample", IntervalModel.fit(residuals)
 

@@ -10,6 +10,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from skgru._warnings import user_stacklevel
+
 __all__ = [
     "Series",
     "check_times",
@@ -93,6 +95,11 @@ def join_series(ys, X):
     xs = None if X is None else split_series(X)
     joined = {}
     for key, frame in ys.items():
+        if not np.isfinite(frame.to_numpy(dtype=float)).all():
+            raise ValueError(
+                f"y must be finite; series {key} has infinite values. Replace them "
+                "(for example with NaN and sktime's Imputer) before fitting."
+            )
         x_frame = None
         if xs is not None:
             if key not in xs:
@@ -102,6 +109,10 @@ def join_series(ys, X):
                 raise ValueError(
                     "X must have a value at every time point of y; series "
                     f"{key} has missing or NaN values in X."
+                )
+            if not np.isfinite(x_frame.to_numpy(dtype=float)).all():
+                raise ValueError(
+                    f"X must be finite; series {key} has infinite values in X."
                 )
         joined[key] = Series(frame.index, frame, x_frame)
     return joined
@@ -141,7 +152,7 @@ def n_missing_points(index):
     return 0
 
 
-def warn_gaps(history, stacklevel=4):
+def warn_gaps(history):
     """A ``UserWarning`` naming the series whose time index has gaps."""
     gaps = {key: n_missing_points(s.index) for key, s in history.items()}
     gaps = {key: n for key, n in gaps.items() if n > 0}
@@ -158,7 +169,7 @@ def warn_gaps(history, stacklevel=4):
             "points, so windows across a gap mix times that are not adjacent. "
             "Fill or impute the missing time points first (sktime's Imputer).",
             UserWarning,
-            stacklevel=stacklevel,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -269,7 +280,10 @@ def future_exog(frame, key, cutoff, fh, n_steps):
             f"point of fh; for {_name(key)} it misses them at "
             f"{list(wanted[missing])[:10]}."
         )
-    return future.ffill().bfill().to_numpy(dtype=np.float64)
+    values = future.ffill().bfill().to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise ValueError(f"X must be finite; for {_name(key)} it has infinite values.")
+    return values
 
 
 def checked_x(X, columns, method):
@@ -299,7 +313,7 @@ def check_times(history, cutoff):
     from :func:`series_cutoff`) and warn about gaps (:func:`warn_gaps`)."""
     for key, part in history.items():
         series_cutoff(part.index, cutoff, key)
-    warn_gaps(history, stacklevel=5)
+    warn_gaps(history)
 
 
 def x_mismatch_message(method, x_missing):

@@ -48,7 +48,13 @@ def check_layout(X):
 
 
 def as_sequences(X, n_channels=None):
-    """Shape numeric ``X`` into float32 ``(n_samples, n_timesteps, n_channels)``.
+    """Shape numeric ``X`` into floating ``(n_samples, n_timesteps, n_channels)``.
+
+    The precision is kept (float64 stays float64, float32 stays float32), so
+    that a front-end standardizes the data before rounding it to the network's
+    float32: a large common offset (``X + 1e7``) would otherwise
+    round the variation away before the offset is subtracted. A C-contiguous
+    float input is not copied.
 
     Parameters
     ----------
@@ -61,7 +67,9 @@ def as_sequences(X, n_channels=None):
 
     Returns
     -------
-    sequences : ndarray of shape (n_samples, n_timesteps, n_channels), float32
+    sequences : ndarray of shape (n_samples, n_timesteps, n_channels)
+        float64 or float32: ``X``'s float precision (float32 at least; 32 and 64
+        bit integers become float64).
     """
     X = np.asarray(X)
     check_layout(X)
@@ -72,7 +80,7 @@ def as_sequences(X, n_channels=None):
             f"X has {X.shape[2]} features per time step (its third axis), but the "
             f"estimator was fitted with {n_channels}."
         )
-    return np.ascontiguousarray(X, dtype=np.float32)
+    return np.ascontiguousarray(X, dtype=np.result_type(X.dtype, np.float32))
 
 
 def sliding_windows(values, window_length, horizon):

@@ -18,6 +18,7 @@ from torch.nn import functional as F
 
 from skgru._network import GRUNetwork
 from skgru._stopping import NoImprovement
+from skgru._warnings import user_stacklevel
 
 __all__ = [
     "OPTIMIZERS",
@@ -519,7 +520,7 @@ class Trainer:
             f"weights of epoch {self.n_iter} were restored and training stopped. "
             f"Lower learning_rate (now {self.learning_rate}) or set clip_grad_norm.",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
 
     def _report(self, started, early_stopping):

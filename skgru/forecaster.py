@@ -384,7 +384,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             self._seeds["training"],
             verbose=self.verbose,
         )
-        self._warn_if_not_converged(stacklevel=2)
+        self._warn_if_not_converged()
         # intervals are calibrated when first asked for (see _calibrate), on
         # forecasts from enough origins to estimate tails even when fh=[1]
         n_cal = max(self.horizon_, requested or 1, MIN_CALIBRATION_STEPS)
@@ -417,6 +417,26 @@ class GRUForecaster(GRUBase, BaseForecaster):
         columns = pd.MultiIndex.from_product([self._y_columns, list(alpha)])
         flat = quantiles.transpose(0, 2, 1).reshape(len(index), -1)
         return pd.DataFrame(flat, index=index, columns=columns)
+
+    def _predict_var(self, fh, X=None, cov=False):
+        """Variance of the forecast errors at ``fh``; ``fh``, ``X`` as for predict.
+
+        The variance of the calibration errors whose quantiles give
+        :meth:`predict_interval` (sktime's default would back a variance out of
+        the 50% interval as if the errors were normal, and ``predict_proba``'s
+        normal distribution would then have thinner tails than the intervals).
+        ``cov=True`` is sktime's default.
+
+        Returns
+        -------
+        pred_var : pandas.DataFrame
+            Columns as ``y``'s; rows as for :meth:`predict`.
+        """
+        if cov:
+            return super()._predict_var(fh=fh, X=X, cov=True)
+        index, steps, _, local = self._forecast_frame(fh, X)
+        variances = self._calibration.get(self).model.variances(steps, local)
+        return pd.DataFrame(variances, index=index, columns=self._y_columns)
 
     def _update(self, y, X=None, update_params=True):
         """Extend the context with new data; optionally continue training.

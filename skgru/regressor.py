@@ -22,11 +22,16 @@ from skgru._sequences import (
     weighted_standardization,
 )
 from skgru._training import make_generator, resolve_device, to_tensor
+from skgru._warnings import user_stacklevel
 
 # from skgru._gru_base.
 __all__ = ["GRURegressor"]
 
 NORMALIZATIONS = ("sequence", "global", "none")
+
+#: ``X`` keeps float32 or becomes float64 until it is standardized: a float32 cast
+#: first would round away the variation under a large offset (``X + 1e7``).
+FLOAT_DTYPES = (np.float64, np.float32)
 
 
 class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
@@ -114,7 +119,9 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         scratch.
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, or a torch
-        device string such as ``"cuda:1"``.
+        device string such as ``"cuda:1"``. Read at every ``fit`` and
+        ``partial_fit``: a warm start moves the network to a device set since;
+        a device this machine lacks raises ``ValueError``.
     random_state : int, RandomState instance, Generator or None, default=None
         Seeds a local ``torch.Generator`` that drives the weight initialization, the
         validation split, batch order and dropout. Global RNGs are never touched.
@@ -274,7 +281,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         check_layout(X)
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype=np.float32)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype=FLOAT_DTYPES)
         inputs = self._network_inputs(as_sequences(X, self.n_channels_))
         scaled = self.trainer_.predict(inputs).cpu().numpy().astype(np.float64)
         prediction = scaled * self.y_scale_ + self.y_mean_
@@ -290,22 +297,35 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
             sequences, sample_weight
         )
         if self.normalization == "sequence":
-            channels = (sequences - self.input_mean_) / self.input_scale_
             self._step_mean, self._step_scale = channel_statistics(
-                first_differences(channels), sample_weight
+                first_differences(self._standardized_channels(sequences)),
+                sample_weight,
             )
-            _, _, extra = self._sequence_features(sequences)
+            _, extra = self._sequence_features(sequences)
             self._extra_mean, self._extra_scale = weighted_standardization(
                 extra, sample_weight
             )
 
+    def _standardized_channels(self, sequences):
+        """Each channel standardized by its training mean and scale, in float64."""
+        channels = np.subtract(sequences, self.input_mean_, dtype=np.float64)
+        channels /= self.input_scale_
+        return channels
+
     def _sequence_features(self, sequences):
-        """Standardized channels and steps, the channels' shape, level and scale."""
-        channels = (sequences - self.input_mean_) / self.input_scale_
+        """The sequence inputs (float32) and the per-sequence levels and log scales.
+
+        The inputs are the standardized channels, their standardized steps and the
+        channels' shapes side by side; everything is computed in float64 and
+        rounded to float32 once, at the end.
+        """
+        channels = self._standardized_channels(sequences)
         shape, level, log_scale = per_sequence_standardization(channels)
-        steps = (first_differences(channels) - self._step_mean) / self._step_scale
-        channels = np.concatenate([channels, steps], axis=2)
-        return channels, shape, np.concatenate([level, log_scale], axis=1)
+        steps = first_differences(channels)
+        steps -= self._step_mean
+        steps /= self._step_scale
+        inputs = np.concatenate([channels, steps, shape], axis=2, dtype=np.float32)
+        return inputs, np.concatenate([level, log_scale], axis=1)
 
     def _network_inputs(self, sequences):
         """The network's inputs for ``sequences``, as tensors on ``device_``.
@@ -320,14 +340,10 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         if self._normalization == "none":
             return (to_tensor(sequences, device),)
         if self._normalization == "global":
-            channels = (sequences - self.input_mean_) / self.input_scale_
-            return (to_tensor(channels, device),)
-        channels, shape, extra = self._sequence_features(sequences)
+            return (to_tensor(self._standardized_channels(sequences), device),)
+        inputs, extra = self._sequence_features(sequences)
         extra = (extra - self._extra_mean) / self._extra_scale
-        return (
-            to_tensor(np.concatenate([channels, shape], axis=2), device),
-            to_tensor(extra, device),
-        )
+        return (to_tensor(inputs, device), to_tensor(extra, device))
 
     def _network_sizes(self):
         """``n_features`` and ``n_extra`` of the network for the fitted channels."""
@@ -337,6 +353,8 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
 
     # --- training -------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, incremental, epochs, partial=False):
+        # a device set since the last fit takes effect now; a missing one raises
+        resolve_device(self.device)
         if incremental:
             changes = self._architecture_changes()
             if self.normalization != self._normalization:
@@ -350,7 +368,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
                     "network cannot keep its weights and is rebuilt and trained from "
                     "scratch.",
                     UserWarning,
-                    stacklevel=4,
+                    stacklevel=user_stacklevel(),
                 )
                 incremental = False
         check_layout(X)
@@ -360,13 +378,11 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
             y,
             reset=not incremental,
             allow_nd=True,
-            dtype=np.float32,
+            dtype=FLOAT_DTYPES,
             multi_output=True,
             y_numeric=True,
         )
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
+        sample_weight = _check_weights(sample_weight, X)
         # A zero weight means "absent": leaving such rows out keeps them out of the
         # validation split and the batches too, so the fit equals one without them.
         kept = sample_weight > 0
@@ -376,14 +392,18 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         sequences = as_sequences(X, self.n_channels_ if incremental else None)
         if incremental:
-            if y.shape[1] != self.n_outputs_ or y_1d != self._y_1d:
+            # y of shape (n,) and (n, 1) are both one output; predict keeps the
+            # shape of the first fit's y.
+            if y.shape[1] != self.n_outputs_:
                 raise ValueError(
-                    f"y has {y.shape[1]} outputs, but the estimator was fitted with "
-                    f"{self.n_outputs_}; a warm start or partial_fit needs the same."
+                    f"y has {_outputs(y.shape[1])}, but the estimator was fitted "
+                    f"with {_outputs(self.n_outputs_)}; a warm start or partial_fit "
+                    "needs the same number of outputs."
                 )
+            self._fit_device(keep_trainer=True)
             self.trainer_.network.dropout = float(self.dropout)
         else:
-            self.device_ = resolve_device(self.device)
+            self._fit_device(keep_trainer=False)
             self.n_channels_ = sequences.shape[2]
             self.n_outputs_ = y.shape[1]
             self._y_1d = y_1d
@@ -402,8 +422,10 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         device = self.device_
         fit_kwargs = self._fit_kwargs()
         fit_kwargs["early_stopping"] = fit_kwargs["early_stopping"] and not partial
+        inputs = self._network_inputs(sequences)
+        del X, sequences  # training needs only the float32 tensors
         self.trainer_.fit(
-            self._network_inputs(sequences),
+            inputs,
             to_tensor((y - self.y_mean_) / self.y_scale_, device),
             to_tensor(sample_weight, device),
             epochs=epochs,
@@ -412,7 +434,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
             **fit_kwargs,
         )
         if not partial:
-            self._warn_if_not_converged(stacklevel=4)
+            self._warn_if_not_converged()
         return self
 
     def __sklearn_tags__(self):
@@ -421,3 +443,29 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         tags.target_tags.single_output = True
         tags.target_tags.multi_output = True
         return tags
+
+
+def _outputs(n):
+    """``"1 output"``, ``"2 outputs"``."""
+    return f"{n} output" + ("" if n == 1 else "s")
+
+
+def _check_weights(sample_weight, X):
+    """``sample_weight`` as float64, refused when negative or all zero.
+
+    scikit-learn's ``_check_sample_weight`` refuses all-zero weights only from
+    version 1.9; checking here gives every supported version the same message
+    (before 1.9, fitting went on with no samples and failed in a reshape).
+
+    Raises
+    ------
+    ValueError
+        If a weight is negative, or no weight is positive.
+    """
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    if not np.any(sample_weight):
+        # scikit-learn 1.9's own message, word for word
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight

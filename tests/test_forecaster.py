@@ -526,6 +526,30 @@ def test_nan_in_y_or_x():
         GRUForecaster(**FAST).fit(y, X=X, fh=[1])
 
 
+@pytest.mark.parametrize("value", [np.inf, -np.inf])
+def test_infinite_values_in_y_or_x_are_refused_up_front(value):
+    # an infinite y trained to a NaN loss and an error that blamed learning_rate
+    y = _seasonal_trend(40)
+    y.iloc[-1] = value
+    with pytest.raises(ValueError, match="y must be finite; series .* infinite"):
+        GRUForecaster(**FAST).fit(y, fh=[1])
+    y = _seasonal_trend(40)
+    X = pd.DataFrame({"a": np.arange(43.0)}, index=_monthly(np.zeros(43)).index)
+    bad = X.copy()
+    bad.iloc[3, 0] = value
+    with pytest.raises(ValueError, match="X must be finite"):
+        GRUForecaster(**FAST).fit(y, X=bad.iloc[:40], fh=[1])
+    f = GRUForecaster(**FAST, window_length=4).fit(y, X=X.iloc[:40], fh=[1, 2])
+    bad = X.copy()
+    bad.iloc[41, 0] = value
+    with pytest.raises(ValueError, match="X must be finite"):
+        f.predict(X=bad.iloc[40:])
+    grown = _seasonal_trend(41)
+    grown.iloc[-1] = value
+    with pytest.raises(ValueError, match="y must be finite"):
+        f.update(grown.iloc[40:], X=X.iloc[40:41])
+
+
 def test_x_at_fit_but_not_at_predict_and_the_reverse():
     y = _seasonal_trend(40)
     X = pd.DataFrame({"a": np.arange(43.0)}, index=_monthly(np.zeros(43)).index)
@@ -586,6 +610,74 @@ def test_a_shrunk_horizon_is_a_warning_naming_horizon_and_the_length():
     assert len(f.predict()) == 12
 
 
+def test_a_window_too_long_is_an_error_without_a_warning_before_it():
+    # the shrunk-horizon warning described a fallback that never happened
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="at least 101 time points"):
+            GRUForecaster(**FAST, window_length=100).fit(
+                _seasonal_trend(30), fh=[1, 2, 3]
+            )
+
+
+def _fit_gapped():
+    y = _seasonal_trend(60)
+    GRUForecaster(**FAST, window_length=6).fit(y.drop(y.index[30:42]), fh=[1])
+
+
+def _fit_shrunk():
+    GRUForecaster(**FAST, window_length=24).fit(_seasonal_trend(30), fh=range(1, 13))
+
+
+def _fit_short_intervals():
+    y = _seasonal_trend(7)
+    GRUForecaster(**FAST, window_length=3, horizon=3).fit(y, fh=[1]).predict_interval()
+
+
+def _fit_stopped_short():
+    GRUForecaster(max_epochs=1, hidden_size=2, random_state=0).fit(
+        _seasonal_trend(40), fh=[1]
+    )
+
+
+@pytest.mark.parametrize(
+    "fit", [_fit_gapped, _fit_shrunk, _fit_short_intervals, _fit_stopped_short]
+)
+def test_warnings_name_the_users_line_not_sktimes_or_ours(fit):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit()
+    ours = [
+        w
+        for w in caught
+        if "GRUForecaster" in str(w.message) or "lacks" in str(w.message)
+    ]
+    assert ours and all(w.filename == __file__ for w in ours), [
+        (w.filename, w.lineno) for w in ours
+    ]
+
+
+def test_predict_var_is_the_variance_of_the_calibration_errors():
+    # sktime's default backed it out of the 50% interval as if errors were
+    # normal: predict_proba's tails were about 27% narrower than the intervals
+    y = _seasonal_trend(96)
+    f = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1, 2, 3])
+    var = f.predict_var()
+    model = f._calibration.get(f).model
+    _, steps, _, local = f._forecast_frame(f.fh, None)
+    errors = model.standardized_errors
+    expected = (model.step_scale(steps[0]) * local[0]) ** 2 * np.mean(errors**2)
+    np.testing.assert_allclose(var.to_numpy(), expected, rtol=1e-12)
+    assert (np.diff(var.to_numpy()[:, 0]) >= 0).all()  # no narrower further ahead
+    proba = f.predict_proba()
+    np.testing.assert_allclose(proba.var().to_numpy(), var.to_numpy(), rtol=1e-9)
+    # in the units of y, squared
+    g = GRUForecaster(**FAST, window_length=12).fit(1000 * y, fh=[1, 2, 3])
+    np.testing.assert_allclose(
+        g.predict_var().to_numpy(), 1e6 * var.to_numpy(), rtol=1e-3
+    )
+
+
 def test_one_step_intervals_have_width_that_grows_with_coverage():
     y = _seasonal_trend(80)
     f = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1])
@@ -626,6 +718,27 @@ def test_forecasts_are_invariant_to_rescaling_y(normalization):
     a = GRUForecaster(**kwargs).fit(y, fh=[1, 2, 3]).predict()
     b = GRUForecaster(**kwargs).fit(1000 * y, fh=[1, 2, 3]).predict()
     np.testing.assert_allclose(b.to_numpy() / 1000, a.to_numpy(), rtol=1e-4)
+
+
+@pytest.mark.parametrize("normalization", ["local", "standard"])
+def test_flat_series_in_a_panel_keep_their_level_in_any_unit(normalization):
+    # a constant series was scaled by 1: forecasts and intervals were off by
+    # the same absolute amount in units or in thousands (0.0025 forecast as
+    # 0.0000 to 0.0059, interval +-0.16)
+    flat = _monthly(np.full(60, 0.0025)).to_frame("sales")
+    flat.index = pd.MultiIndex.from_product(
+        [["flat"], flat.index], names=["store", "month"]
+    )
+    zero = flat.rename(index={"flat": "zero"}) * 0.0
+    y = pd.concat([_panel(n_series=2), flat, zero])
+    kwargs = {**FAST, "window_length": 12, "normalization": normalization}
+    for unit in (1.0, 1000.0):
+        f = GRUForecaster(**kwargs).fit(unit * y, fh=[1, 2, 3])
+        forecast = f.predict() / unit
+        interval = f.predict_interval(coverage=0.9) / unit
+        np.testing.assert_allclose(forecast.loc["flat"], 0.0025, rtol=1e-2)
+        np.testing.assert_allclose(interval.loc["flat"], 0.0025, rtol=1e-2)
+        np.testing.assert_allclose(forecast.loc["zero"], 0.0, atol=1e-2)
 
 
 def test_local_plus_instance_splits_the_ensemble_with_x_and_intervals():

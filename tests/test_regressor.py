@@ -1,5 +1,6 @@
 """GRURegressor: behaviour, real sklearn/sktime workflows, bad input and failure."""
 
+import inspect
 import pickle
 import random
 import warnings
@@ -172,8 +173,47 @@ def test_warm_start_continues_and_cold_start_restarts():
 def test_warm_start_with_other_output_count_is_rejected():
     X, y = sequences(n=60)
     model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
-    with pytest.raises(ValueError, match="outputs"):
+    with pytest.raises(
+        ValueError, match="y has 2 outputs, but .* fitted with 1 output;"
+    ):
         model.fit(X, np.column_stack([y, y]))
+    with pytest.raises(
+        ValueError, match="y has 2 outputs, but .* fitted with 1 output;"
+    ):
+        model.partial_fit(X, np.column_stack([y, y]))
+
+
+def test_1d_y_and_one_column_y_are_the_same_single_output():
+    """(n,) and (n, 1) continue each other, as in MLPRegressor.partial_fit."""
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
+    model.partial_fit(X, y[:, None])
+    quiet_fit(model, X, y[:, None])
+    assert model.n_iter_ > 16 and model.predict(X).shape == (60,)
+    column = quiet_fit(GRURegressor(**FAST), X, y[:, None])
+    column.partial_fit(X, y)
+    # the first fit's y sets the shape of the predictions (documented)
+    assert column.n_iter_ == 16 and column.predict(X).shape == (60, 1)
+
+
+@pytest.mark.parametrize("normalization", ["sequence", "global"])
+def test_large_offset_of_x_is_standardized_before_float32(normalization):
+    """X + 1e7 fits as X does: the offset is removed in float64, before float32."""
+    X, y = sequences(n=120)
+    X_test, y_test = sequences(n=100, seed=1)
+    model = quiet_fit(GRURegressor(**FAST, normalization=normalization), X, y)
+    shifted = quiet_fit(GRURegressor(**FAST, normalization=normalization), X + 1e7, y)
+    # float32 rounding of X + 1e7 left differences of 0.8 std of y (0.2e-6 now)
+    difference = shifted.predict(X_test + 1e7) - model.predict(X_test)
+    assert np.abs(difference).max() < 1e-4 * y.std()
+    assert shifted.score(X_test + 1e7, y_test) == pytest.approx(
+        model.score(X_test, y_test), abs=1e-6
+    )
+    # float32 X keeps float32 (no float64 copy) and fits like float64 X
+    single = quiet_fit(
+        GRURegressor(**FAST, normalization=normalization), X.astype(np.float32), y
+    )
+    np.testing.assert_allclose(single.predict(X_test), model.predict(X_test), atol=1e-3)
 
 
 # --- randomness ---------------------------------------------------------------------
@@ -248,10 +288,39 @@ def test_zero_weights_remove_samples():
 
 def test_all_zero_or_negative_weights_are_rejected():
     X, y = sequences(n=30)
-    with pytest.raises(ValueError, match="weight"):
+    zero = "Sample weights must contain at least one non-zero number"
+    with pytest.raises(ValueError, match=zero):
         GRURegressor(**FAST).fit(X, y, sample_weight=np.zeros(30))
-    with pytest.raises(ValueError, match="[Nn]egative"):
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    with pytest.raises(ValueError, match=zero):
+        model.partial_fit(X, y, sample_weight=np.zeros(30))
+    negative = "Negative values in data passed to `sample_weight`"
+    with pytest.raises(ValueError, match=negative):
         GRURegressor(**FAST).fit(X, y, sample_weight=-np.ones(30))
+    with pytest.raises(ValueError, match=negative):
+        GRURegressor(**FAST).fit(X, y, sample_weight=np.r_[np.zeros(29), -1.0])
+
+
+def test_all_zero_weights_get_the_same_message_before_sklearn_1_9(monkeypatch):
+    """scikit-learn < 1.9 lets all-zero weights through its own check."""
+    import sklearn.utils.validation
+
+    import skgru.regressor
+
+    real = sklearn.utils.validation._check_sample_weight
+    since_1_9 = "allow_all_zero_weights" in inspect.signature(real).parameters
+
+    def before_1_9(*args, **kwargs):
+        return real(
+            *args, **kwargs, **({"allow_all_zero_weights": True} if since_1_9 else {})
+        )
+
+    monkeypatch.setattr(skgru.regressor, "_check_sample_weight", before_1_9)
+    X, y = sequences(n=30)
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        GRURegressor(**FAST).fit(X, y, sample_weight=np.zeros(30))
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        quiet_fit(GRURegressor(**FAST), X, y).partial_fit(X, y, np.zeros(30))
 
 
 # --- real workflows -------------------------------------------------------------------
@@ -295,6 +364,30 @@ def test_clone_and_pickle_round_trip():
     # The restored model can keep training.
     restored.partial_fit(X, y)
     assert restored.n_iter_ == model.n_iter_ + 1
+
+
+def test_device_set_after_a_fit_takes_effect_at_the_next_fit():
+    """A warm start and partial_fit resolve ``device`` again, as a cold fit does."""
+    X, y = sequences(n=40)
+    model = quiet_fit(GRURegressor(**FAST, device="cpu", warm_start=True), X, y)
+    n_iter = model.n_iter_
+    model.set_params(device="cuda")
+    if torch.cuda.is_available():  # the network and Adam's moments move there
+        model.partial_fit(X, y)
+        assert model.device_.type == model.trainer_.device.type == "cuda"
+        assert np.isfinite(model.predict(X)).all()
+        n_iter += 1
+    else:
+        missing = "device='cuda' asks for CUDA, but no CUDA device is available"
+        with pytest.raises(ValueError, match=missing):
+            model.partial_fit(X, y)
+        with pytest.raises(ValueError, match=missing):
+            model.fit(X, y)
+        assert model.n_iter_ == n_iter
+    model.set_params(device="cpu")
+    model.partial_fit(X, y)
+    assert model.device_ == torch.device("cpu") == model.trainer_.device
+    assert model.n_iter_ == n_iter + 1
 
 
 def test_pickle_of_a_cuda_model_loads_on_the_cpu(monkeypatch):
@@ -636,3 +729,17 @@ def test_unknown_normalization_names_the_parameter():
     X, y = sequences(n=20)
     with pytest.raises(ValueError, match="'normalization' parameter"):
         GRURegressor(**FAST, normalization="minmax").fit(X, y)
+
+
+def test_warnings_name_the_users_line():
+    # they named skgru's own lines (or, through a search, sklearn's)
+    X, y = sequences(n=60)
+    model = GRURegressor(hidden_size=4, max_epochs=1, random_state=0, warm_start=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+        model.set_params(hidden_size=5).fit(X, y)
+        cross_val_score(GRURegressor(hidden_size=4, max_epochs=1), X, y, cv=2)
+    ours = [w for w in caught if "GRURegressor" in str(w.message)]
+    assert len(ours) == 5  # a ConvergenceWarning per fit (4) and the rebuild
+    assert all(w.filename == __file__ for w in ours)

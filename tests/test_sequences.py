@@ -15,10 +15,22 @@ from skgru._sequences import (
 
 def test_as_sequences_layouts():
     two_d = as_sequences(np.arange(6.0).reshape(2, 3))
-    assert two_d.shape == (2, 3, 1) and two_d.dtype == np.float32
+    assert two_d.shape == (2, 3, 1)
     np.testing.assert_array_equal(two_d[1, :, 0], [3, 4, 5])
     three_d = as_sequences(np.zeros((2, 3, 4)), n_channels=4)
     assert three_d.shape == (2, 3, 4) and three_d.flags.c_contiguous
+
+
+def test_as_sequences_keeps_the_precision_for_the_standardization():
+    """float64 stays float64 (X + 1e7 keeps its variation), float32 is not copied."""
+    X = np.array([[0.0, 0.25, 0.5]]) + 1e7
+    sequences = as_sequences(X)
+    assert sequences.dtype == np.float64
+    np.testing.assert_array_equal(sequences[0, :, 0] - 1e7, [0.0, 0.25, 0.5])
+    single = np.zeros((2, 3, 4), dtype=np.float32)
+    assert np.shares_memory(as_sequences(single), single)
+    assert as_sequences(single).dtype == np.float32
+    assert as_sequences(np.arange(6).reshape(2, 3)).dtype == np.float64
 
 
 def test_as_sequences_rejects_other_layouts():
