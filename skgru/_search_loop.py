@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgru._random import check_generator
 from skgru._stopping import NoImprovement
+from skgru._woa_checks import INITS
 from skgru.space import ParamSpace, _same
 from skgru.woa import SEARCH_INIT, SEARCH_VARIANT, VARIANTS, WhaleOptimizer
 
@@ -32,6 +33,7 @@ SEARCH_PARAMETER_CONSTRAINTS = {
     "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
     "b": [Interval(numbers.Real, None, None, closed="neither")],
     "variant": [StrOptions(set(VARIANTS))],
+    "init": [StrOptions(set(INITS))],
     "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
     "random_state": ["random_state", np.random.Generator],
@@ -127,6 +129,7 @@ def run_whale_search(
     max_iter=10,
     b=1.0,
     variant=SEARCH_VARIANT,
+    init=SEARCH_INIT,
     random_state=None,
     n_iter_no_change=None,
     tol=0.0,
@@ -163,6 +166,9 @@ def run_whale_search(
         WOA update rule, see :class:`~skgru.woa.WhaleOptimizer`. ``"paper"``
         (``skgru.woa.SEARCH_VARIANT``) does better than ``"matlab"`` on short,
         low-dimensional searches with off-centre optima.
+    init : {"random", "latinhypercube"}, default="random"
+        First population, see :class:`~skgru.woa.WhaleOptimizer`
+        (``skgru.woa.SEARCH_INIT``).
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of all random draws of the search.
     n_iter_no_change : int or None, default=None
@@ -217,7 +223,7 @@ def run_whale_search(
         max_iter=max_iter,
         b=b,
         variant=variant,
-        init=SEARCH_INIT,
+        init=init,
         random_state=rng,
     )
     result = WhaleSearchResult()

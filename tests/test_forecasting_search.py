@@ -593,3 +593,16 @@ def test_no_tie_break_without_the_forecaster_as_given():
 def test_return_n_best_forecasters_is_validated(value):
     with pytest.raises(ValueError, match="return_n_best_forecasters"):
         naive_search(return_n_best_forecasters=value).fit(Y, fh=[1, 2, 3])
+
+
+def test_init_latinhypercube_spreads_the_first_population():
+    search = naive_search(
+        param_distributions={"window_length": [2, 4, 8, 16]},
+        n_agents=4,
+        max_iter=1,
+        init="latinhypercube",
+    ).fit(Y, fh=[1, 2, 3])
+    windows = [p["window_length"] for p in search.cv_results_["params"][1:]]
+    assert sorted(windows) == [2, 4, 8, 16]
+    with pytest.raises(ValueError, match="init"):
+        naive_search(init="sobol").fit(Y, fh=[1])

@@ -920,3 +920,27 @@ def test_cv_given_as_a_generator_of_splits_works_as_in_randomized_search():
     assert search.best_params_ == reference.best_params_
     assert search.best_score_ == pytest.approx(reference.best_score_)
     assert search.cv is splits  # the parameter is left as given
+
+
+@pytest.mark.parametrize("init", ["random", "latinhypercube"])
+def test_init_sets_the_first_population(init):
+    # 4 whales over a 4-value list and a range: a Latin hypercube takes every value
+    # once and every quarter of the range once
+    space = {"solver": ["svd", "cholesky", "lsqr", "sparse_cg"], "alpha": uniform(0, 1)}
+    search = whale(space=space, n_agents=4, max_iter=1, init=init, random_state=3)
+    search.fit(X, y)
+    first = search.cv_results_["params"][1:]  # row 0 is the estimator as given
+    assert len(first) == 4
+    if init == "latinhypercube":
+        assert sorted(p["solver"] for p in first) == sorted(space["solver"])
+        assert sorted(int(p["alpha"] * 4) for p in first) == [0, 1, 2, 3]
+    default = whale(space=space, n_agents=4, max_iter=1, random_state=3).fit(X, y)
+    same = init == "random"
+    assert (
+        list(default.cv_results_["params"]) == list(search.cv_results_["params"])
+    ) is same
+
+
+def test_bad_init_is_rejected():
+    with pytest.raises(ValueError, match="'init' parameter of WhaleSearchCV"):
+        whale(init="lhs").fit(X, y)
