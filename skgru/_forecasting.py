@@ -30,9 +30,11 @@ __all__ = [
 
 #: Longest window chosen by ``window_length=None``.
 AUTO_WINDOW_MAX = 48
-#: Scale of a flat series (no spread after detrending), as a share of its level
-#: (of 1 for a series of zeros).
+#: Scale of a flat series (no spread after detrending), as a share of its largest
+#: absolute value (of 1 for a series of zeros).
 FLAT_SCALE = 1e-3
+#: Spread below this share of a series' largest absolute value is rounding noise.
+ROUNDING = 1e-10
 
 #: Normalizations of a window (see :meth:`ModelSpace.normalize`).
 NORMALIZATIONS = ("local", "instance", "local+instance", "mean", "last", "standard")
@@ -90,22 +92,28 @@ class SeriesScaling:
     x_scale: np.ndarray = None
 
     @classmethod
-    def fit(cls, z, X=None, *, detrend=True, normalization="mean"):
-        """Statistics of model-space values ``z`` (n_timepoints, n_y) and raw ``X``."""
+    def fit(cls, z, X=None, *, detrend=True, normalization="mean", magnitude=None):
+        """Statistics of model-space values ``z`` (n_timepoints, n_y) and raw ``X``.
+
+        ``magnitude`` (n_y,) is the size of the raw values, ``max |y|`` (by
+        default ``max |z|``): spread below the float64 rounding of values that
+        size is none, and a flat (constant or exactly linear) series, which has
+        none, is scaled by ``FLAT_SCALE`` times it, so its forecasts stay in its
+        units (a scale of 1 made them depend on whether y was in units or in
+        thousands).
+        """
         steps = np.diff(z, axis=0)
         drift = steps.mean(axis=0) if detrend and len(steps) else 0.0 * z[0]
         detrended = z - drift * np.arange(len(z))[:, None]
         center, std = detrended.mean(axis=0), detrended.std(axis=0)
-        # a flat (constant or exactly linear) series has no spread to scale by;
-        # a share of its level keeps the forecasts in its units (a scale of 1
-        # made them depend on whether y was in units or thousands)
-        floor = FLAT_SCALE * np.where(center != 0, np.abs(center), 1.0)
-        std = np.where(std > 1e-12 * np.abs(center), std, floor)
+        size = np.max(np.abs(z), axis=0) if magnitude is None else magnitude
+        noise = ROUNDING * np.asarray(size, dtype=float)
+        floor = FLAT_SCALE * np.where(size > 0, size, 1.0)
+        std = np.where(std > noise, std, floor)
         step_scale = std
         if len(steps):
             step_scale = np.sqrt(np.mean((steps - drift) ** 2, axis=0))
-            tiny = step_scale <= 1e-12 * np.abs(center)
-            step_scale = np.where(tiny, std, step_scale)
+            step_scale = np.where(step_scale > noise, step_scale, std)
         scale = std if normalization == "standard" else step_scale
         x_mean = x_scale = None
         if X is not None:
@@ -166,7 +174,11 @@ class ModelSpace:
         Xs = [None] * len(ys) if Xs is None else Xs
         scalings = [
             SeriesScaling.fit(
-                difference(y, d), X, detrend=detrend, normalization=normalization
+                difference(y, d),
+                X,
+                detrend=detrend,
+                normalization=normalization,
+                magnitude=np.max(np.abs(y), axis=0),
             )
             for y, X in zip(ys, Xs, strict=True)
         ]

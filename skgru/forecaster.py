@@ -425,15 +425,14 @@ class GRUForecaster(GRUBase, BaseForecaster):
         :meth:`predict_interval` (sktime's default would back a variance out of
         the 50% interval as if the errors were normal, and ``predict_proba``'s
         normal distribution would then have thinner tails than the intervals).
-        ``cov=True`` is sktime's default.
+        ``cov=True`` gives the same marginal variances, as sktime's default does:
+        the covariance between steps is not modelled.
 
         Returns
         -------
         pred_var : pandas.DataFrame
             Columns as ``y``'s; rows as for :meth:`predict`.
         """
-        if cov:
-            return super()._predict_var(fh=fh, X=X, cov=True)
         index, steps, _, local = self._forecast_frame(fh, X)
         variances = self._calibration.get(self).model.variances(steps, local)
         return pd.DataFrame(variances, index=index, columns=self._y_columns)

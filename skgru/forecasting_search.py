@@ -113,7 +113,10 @@ def _fit_and_score(params, meta):
         )
     scores = folds[name].to_numpy(dtype=float)
     failed = bool((folds["cutoff"].isna() | np.isnan(scores)).any())
-    mean = float(meta["error_score"]) if failed else scores.mean()
+    # with error_score="raise" a failure has raised: only a metric's NaN is left
+    error_score = meta["error_score"]
+    fallback = np.nan if isinstance(error_score, str) else float(error_score)
+    mean = fallback if failed else scores.mean()
     row = {f"mean_{name}": mean, f"std_{name}": scores.std(), "failed": failed}
     row.update({f"split{i}_{name}": score for i, score in enumerate(scores)})
     row["mean_fit_time"] = float(folds["fit_time"].mean())

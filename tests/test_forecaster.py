@@ -671,6 +671,8 @@ def test_predict_var_is_the_variance_of_the_calibration_errors():
     assert (np.diff(var.to_numpy()[:, 0]) >= 0).all()  # no narrower further ahead
     proba = f.predict_proba()
     np.testing.assert_allclose(proba.var().to_numpy(), var.to_numpy(), rtol=1e-9)
+    # cov=True gives the same marginal variances, as sktime's default does
+    np.testing.assert_allclose(f.predict_var(cov=True).to_numpy(), var.to_numpy())
     # in the units of y, squared
     g = GRUForecaster(**FAST, window_length=12).fit(1000 * y, fh=[1, 2, 3])
     np.testing.assert_allclose(
@@ -720,25 +722,47 @@ def test_forecasts_are_invariant_to_rescaling_y(normalization):
     np.testing.assert_allclose(b.to_numpy() / 1000, a.to_numpy(), rtol=1e-4)
 
 
-@pytest.mark.parametrize("normalization", ["local", "standard"])
-def test_flat_series_in_a_panel_keep_their_level_in_any_unit(normalization):
+@pytest.mark.parametrize(
+    ("normalization", "differencing"), [("local", 0), ("standard", 0), ("local", 1)]
+)
+def test_flat_series_in_a_panel_keep_their_level_in_any_unit(
+    normalization, differencing
+):
     # a constant series was scaled by 1: forecasts and intervals were off by
     # the same absolute amount in units or in thousands (0.0025 forecast as
-    # 0.0000 to 0.0059, interval +-0.16)
-    flat = _monthly(np.full(60, 0.0025)).to_frame("sales")
-    flat.index = pd.MultiIndex.from_product(
-        [["flat"], flat.index], names=["store", "month"]
+    # 0.0000 to 0.0059, interval +-0.16); an exact line from 0 got a scale made
+    # of rounding noise that blew up every interval of the panel
+    def series(name, values):
+        frame = _monthly(values).to_frame("sales")
+        frame.index = pd.MultiIndex.from_product(
+            [[name], frame.index], names=["store", "month"]
+        )
+        return frame
+
+    t = np.arange(60.0)
+    y = pd.concat(
+        [
+            _panel(n_series=2),
+            series("flat", np.full(60, 0.0025)),
+            series("zero", np.zeros(60)),
+            series("line", 0.0025 * t),
+        ]
     )
-    zero = flat.rename(index={"flat": "zero"}) * 0.0
-    y = pd.concat([_panel(n_series=2), flat, zero])
     kwargs = {**FAST, "window_length": 12, "normalization": normalization}
     for unit in (1.0, 1000.0):
-        f = GRUForecaster(**kwargs).fit(unit * y, fh=[1, 2, 3])
+        f = GRUForecaster(**kwargs, differencing=differencing).fit(
+            unit * y, fh=[1, 2, 3]
+        )
         forecast = f.predict() / unit
         interval = f.predict_interval(coverage=0.9) / unit
         np.testing.assert_allclose(forecast.loc["flat"], 0.0025, rtol=1e-2)
         np.testing.assert_allclose(interval.loc["flat"], 0.0025, rtol=1e-2)
         np.testing.assert_allclose(forecast.loc["zero"], 0.0, atol=1e-2)
+        line = 0.0025 * np.arange(60, 63)[:, None]
+        np.testing.assert_allclose(forecast.loc["line"], line, rtol=1e-2)
+        # the other stores' intervals stay within a few of their own swings
+        width = (interval.iloc[:, 1] - interval.iloc[:, 0]).loc["store_0"]
+        assert (width < 20 * (unit * y).loc["store_0"].std().iloc[0] / unit).all()
 
 
 def test_local_plus_instance_splits_the_ensemble_with_x_and_intervals():

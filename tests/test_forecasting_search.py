@@ -18,6 +18,7 @@ from sktime.forecasting.theta import ThetaForecaster
 from sktime.performance_metrics.forecasting import (
     MeanAbsoluteScaledError,
     MeanSquaredError,
+    make_forecasting_scorer,
 )
 from sktime.performance_metrics.forecasting.probabilistic import PinballLoss
 from sktime.split import ExpandingWindowSplitter, SlidingWindowSplitter
@@ -606,3 +607,21 @@ def test_init_latinhypercube_spreads_the_first_population():
     assert sorted(windows) == [2, 4, 8, 16]
     with pytest.raises(ValueError, match="init"):
         naive_search(init="sobol").fit(Y, fh=[1])
+
+
+def test_a_metric_returning_nan_ranks_last_also_with_error_score_raise():
+    # nothing raised, the metric gave NaN: with error_score="raise" the search
+    # converted "raise" to a float and crashed
+    def mae_or_nan(y_true, y_pred):
+        value = float(np.mean(np.abs(np.asarray(y_true) - np.asarray(y_pred))))
+        return value if np.asarray(y_pred).ravel()[0] > 300 else np.nan
+
+    scorer = make_forecasting_scorer(mae_or_nan, name="m")
+    search = naive_search(scoring=scorer, error_score="raise", max_iter=2).fit(
+        Y, fh=[1, 2, 3]
+    )
+    scores = search.cv_results_["mean_test_m"]
+    assert scores.isna().any() and np.isfinite(search.best_score_)
+    rank = search.cv_results_["rank_test_m"]
+    assert (rank[scores.isna()] == rank.max()).all()
+    assert search.best_score_ == scores.min()
