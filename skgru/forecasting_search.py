@@ -212,11 +212,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         ``best_index_``, ``best_params_``, ``best_score_`` and
         ``best_forecaster_`` describe the selected row.
     init : {"random", "latinhypercube"}, default="random"
-        How the whales' first positions are drawn: independently (the paper's
-        draws) or as a Latin hypercube, one whale in each of ``n_agents`` equal
-        slices of every range (scipy ``differential_evolution``'s default). The
-        Latin hypercube measured better on an SVR search and worse on the main
-        example's GRU forecasting search (see ``skgru.woa.SEARCH_INIT``).
+        How the whales' first positions are drawn, as in
+        :class:`~skgru.WhaleSearchCV`.
 
     Attributes
     ----------
