@@ -97,22 +97,22 @@ def join_series(ys, X):
     for key, frame in ys.items():
         if not np.isfinite(frame.to_numpy(dtype=float)).all():
             raise ValueError(
-                f"y must be finite; series {key} has infinite values. Replace them "
+                f"y must be finite; {_name(key)} has infinite values. Replace them "
                 "(for example with NaN and sktime's Imputer) before fitting."
             )
         x_frame = None
         if xs is not None:
             if key not in xs:
-                raise ValueError(f"X has no rows for the series {key} of y.")
+                raise ValueError(f"X has no rows for {_name(key)} of y.")
             x_frame = xs[key].reindex(frame.index)
             if x_frame.isna().to_numpy().any():
                 raise ValueError(
-                    "X must have a value at every time point of y; series "
-                    f"{key} has missing or NaN values in X."
+                    "X must have a value at every time point of y; "
+                    f"{_name(key)} has missing or NaN values in X."
                 )
             if not np.isfinite(x_frame.to_numpy(dtype=float)).all():
                 raise ValueError(
-                    f"X must be finite; series {key} has infinite values in X."
+                    f"X must be finite; {_name(key)} has infinite values in X."
                 )
         joined[key] = Series(frame.index, frame, x_frame)
     return joined
