@@ -224,7 +224,8 @@ class GRUBase(TorchStatePickleMixin):
             # (one candidate among many in a search)
             defaults = inspect.signature(type(self).__init__).parameters
             changed = [
-                f"{name}={value!r}"
+                # numpy scalars (a search's candidates) as plain numbers, 4 digits
+                f"{name}={_plain(value)!r}"
                 for name, value in self.get_params(deep=False).items()
                 if name not in ("random_state", "verbose", "max_epochs")
                 and not _same_value(value, defaults[name].default)
@@ -264,3 +265,10 @@ class GRUBase(TorchStatePickleMixin):
     def n_iter_(self):
         """Number of epochs run."""
         return self.trainer_.n_iter
+
+
+def _plain(value):
+    """A numpy scalar as a Python number (floats to 4 significant digits)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return float(f"{value:.4g}") if isinstance(value, float) else value

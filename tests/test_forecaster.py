@@ -304,6 +304,15 @@ def test_convergence_warning_like_the_regressor():
         GRUForecaster(max_epochs=2, lr_schedule="constant", random_state=0).fit(
             y, fh=[1]
         )
+    # a search's numpy values read as plain numbers (not np.float64(0.0143...))
+    message = r"^GRUForecaster\(dropout=3e-07, learning_rate=0\.01432\): max_epochs"
+    with pytest.warns(ConvergenceWarning, match=message):
+        GRUForecaster(
+            max_epochs=2,
+            dropout=np.float64(3e-07),
+            learning_rate=np.float64(0.014324889),
+            random_state=0,
+        ).fit(y, fh=[1])
 
 
 @pytest.mark.parametrize(("n", "per_epoch"), [(120, 256), (5_000, 512)])
