@@ -32,6 +32,7 @@ Run from the repository root::
     python benchmarks/bench_search.py            # 5 seeds, 5 agents x 4 iterations
     python benchmarks/bench_search.py --quick    # 2 seeds, 4 agents x 3 iterations
     python benchmarks/bench_search.py --problems svr,airline
+    python benchmarks/bench_search.py --problems svr --seeds 40 --init latinhypercube
 """
 
 import argparse
@@ -153,7 +154,7 @@ def _gru_problem(seed):
 SKLEARN_PROBLEMS = {"svr": _svr_problem, "hgb": _hgb_problem, "gru": _gru_problem}
 
 
-def run_sklearn(name, seed, n_agents, max_iter):
+def run_sklearn(name, seed, n_agents, max_iter, init="random"):
     """One seed of one sklearn problem; returns {method: (cv, holdout, seconds)}."""
     prob = SKLEARN_PROBLEMS[name](seed)
     X_tr, X_te, y_tr, y_te = train_test_split(
@@ -181,6 +182,7 @@ def run_sklearn(name, seed, n_agents, max_iter):
             scoring="r2",
             n_jobs=1,
             random_state=seed,
+            init=init,
         ),
     )
     budget = int(whale.n_evaluations_)
@@ -219,7 +221,7 @@ def run_sklearn(name, seed, n_agents, max_iter):
 # --------------------------------------------------------------------- forecasting
 
 
-def run_airline(seed, n_agents, max_iter):
+def run_airline(seed, n_agents, max_iter, init="random"):
     from sktime.datasets import load_airline
     from sktime.forecasting.compose import TransformedTargetForecaster
     from sktime.forecasting.exp_smoothing import ExponentialSmoothing
@@ -273,6 +275,7 @@ def run_airline(seed, n_agents, max_iter):
             scoring=smape,
             backend="None",
             random_state=seed,
+            init=init,
         ),
     )
     budget = int(whale.n_evaluations_)
@@ -378,6 +381,12 @@ def main():
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--n-agents", type=int, default=None)
     parser.add_argument("--max-iter", type=int, default=None)
+    parser.add_argument(
+        "--init",
+        choices=["random", "latinhypercube"],
+        default="random",
+        help="the whales' first population (the searches' init)",
+    )
     args = parser.parse_args()
 
     n_seeds = args.seeds or (2 if args.quick else 5)
@@ -390,6 +399,7 @@ def main():
 
     print(
         f"seeds={n_seeds}, n_agents={n_agents}, max_iter={max_iter}, "
+        f"init={args.init}, "
         f"optuna={'yes' if HAVE_OPTUNA else 'no (TPE skipped)'}, "
         f"torch threads={torch.get_num_threads()}"
     )
@@ -401,9 +411,9 @@ def main():
         results, budgets = [], []
         for seed in range(n_seeds):
             if name == "airline":
-                res, budget = run_airline(seed, n_agents, max_iter)
+                res, budget = run_airline(seed, n_agents, max_iter, args.init)
             else:
-                res, budget = run_sklearn(name, seed, n_agents, max_iter)
+                res, budget = run_sklearn(name, seed, n_agents, max_iter, args.init)
             results.append(res)
             budgets.append(budget)
             scores = ", ".join(

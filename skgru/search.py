@@ -108,8 +108,9 @@ class WhaleSearchCV(BaseSearchCV):
         How the whales' first positions are drawn: independently (the paper's
         draws) or as a Latin hypercube, one whale in each of ``n_agents`` equal
         slices of every range (scipy ``differential_evolution``'s default). The
-        Latin hypercube measured better on an SVR search and worse on the main
-        example's GRU forecasting search (see ``skgru.woa.SEARCH_INIT``).
+        Latin hypercube measured better in CV on an SVR search (not on its
+        holdout) and worse on the main example's GRU forecasting search (see
+        ``skgru.woa.SEARCH_INIT``).
     n_iter_no_change : int or None, default=None
         Stop the search once more than this many iterations in a row did not
         improve the best mean test score by at least ``tol`` (``MLPRegressor``'s
