@@ -31,10 +31,10 @@ functions as the author's ``Get_Functions_details.m`` defines them:
    per-point calls of the objective alone, so ``time - objective`` is each
    optimizer's own overhead, and "ceiling per-point" (mealpy s / objective s)
    is the speed-up an optimizer with no overhead at all would reach: the
-   objective's own cost bounds a per-point speed-up. Note that mealpy's "original" WOA departs from the
-   paper (greedy selection per whale, one random number for both ``r1`` and
-   ``r2``, a fresh random point as the random whale); its mean best value is
-   shown as well. It is a peer, not the reference.
+   objective's own cost bounds a per-point speed-up. Note that mealpy's
+   "original" WOA departs from the paper (greedy selection per whale, one
+   random number for both ``r1`` and ``r2``, a fresh random point as the random
+   whale); its mean best value is shown as well. It is a peer, not the reference.
 
 Run from the repository root::
 

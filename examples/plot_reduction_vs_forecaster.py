@@ -21,8 +21,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sktime.datasets import load_airline  # noqa: E402
 from sktime.forecasting.compose import (  # noqa: E402
     TransformedTargetForecaster,
@@ -58,10 +56,7 @@ reduction = TransformedTargetForecaster(
         (
             "gru",
             make_reduction(
-                make_pipeline(
-                    StandardScaler(),
-                    GRURegressor(max_epochs=EPOCHS, random_state=0),
-                ),
+                GRURegressor(max_epochs=EPOCHS, random_state=0),
                 window_length=12,
                 strategy="recursive",
             ),

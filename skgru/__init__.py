@@ -18,4 +18,4 @@ __all__ = [
     "plot_convergence",
     "whale_minimize",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"

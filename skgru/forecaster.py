@@ -165,7 +165,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
         ``"auto"`` (CUDA when available, else CPU), or a torch device string.
     random_state : int, RandomState instance, Generator or None, default=None
         Seeds local generators for the weight initialization, batch order,
-        validation split and dropout of both networks; global RNGs are never
+        validation split and dropout of the model and of the interval
+        calibration network (when one is fitted); global RNGs are never
         touched. The same value gives identical forecasts.
     verbose : int, default=0
         Print one progress line per epoch when positive.
@@ -186,6 +187,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
         Training loss (normalized targets) after each epoch.
     validation_scores_ : list of float
         Validation R^2 after each epoch when ``early_stopping`` is True.
+    best_loss_ : float
+        Lowest training loss reached.
+    best_validation_score_ : float or None
+        Best validation R^2 when ``early_stopping`` is True, else None.
     n_iter_ : int
         Number of epochs run (including those of updates).
     calibration_ : str

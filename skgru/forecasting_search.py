@@ -200,9 +200,11 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         when the forecaster as given (the first row of ``cv_results_``) scores
         within one standard error of the best candidate, it is selected and
         refitted instead (Breiman's one-standard-error rule). Measured on real
-        series it helped once and hurt twice (see
-        ``benchmarks/bench_tuned_holdout.py`` and the README), so it is not the
-        default. The standard error is
+        series (``benchmarks/bench_tuned_holdout.py``,
+        ``bench_tuned_forecast.py`` and the README) it helped on mdeaths and on
+        the nested airline origins and hurt on a10; on the main example it
+        would return the untuned forecaster, which the search's winner beats
+        on the holdout, so it is not the default. The standard error is
         unpaired: the population standard deviation (``std_test_*``, ddof 0) of
         the best candidate's fold scores over the square root of the number of
         folds. It does not apply when the forecaster as given could not be scored

@@ -1,4 +1,7 @@
-"""Plots of fitted skgru objects (matplotlib is an optional extra: ``skgru[plot]``)."""
+"""Plots of fitted skgru objects.
+
+matplotlib is an optional extra: ``pip install ".[plot]"`` from a checkout.
+"""
 
 import numpy as np
 
@@ -11,7 +14,7 @@ def _import_pyplot(caller):
     except ImportError as exc:
         raise ImportError(
             f"{caller} requires matplotlib, which is not installed. Install it with "
-            "`pip install skgru[plot]` (or `pip install matplotlib`)."
+            "`pip install matplotlib` (the `plot` extra of skgru)."
         ) from exc
     return plt
 

@@ -73,9 +73,9 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         batches) trained side by side as one module; ``predict`` averages them.
         Steadies a fit that depends on its random initialization, at less than
         the cost of separate fits (about 1.3 times one network on a CPU); early
-        stopping watches the averaged network. On sktime's Tecator data set the
-        average of three reached half the test RMSE of single networks, whose
-        results spread widely from seed to seed (``benchmarks/bench_tser.py``).
+        stopping watches the averaged network. On sktime's Tecator data set single
+        networks' test RMSE spread widely from seed to seed (1.4 to 3.7, measured
+        before the first differences were added; ``benchmarks/bench_tser.py``).
     max_epochs : int, default=300
         Maximum number of passes over the training data (``max_iter`` of
         ``MLPRegressor``).
@@ -153,6 +153,11 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         Best validation R^2 when ``early_stopping`` is True, else None.
     n_iter_ : int
         Number of epochs run.
+    n_outputs_ : int
+        Number of outputs (columns of ``y``; 1 for 1D ``y``).
+    y_mean_, y_scale_ : ndarray of shape (`n_outputs_`,)
+        Mean and scale of each output over the training samples (weighted by
+        ``sample_weight``); the network is trained on ``(y - y_mean_) / y_scale_``.
 
     See Also
     --------

@@ -102,8 +102,11 @@ class WhaleSearchCV(BaseSearchCV):
         Shape constant of WOA's logarithmic spiral.
     variant : {"paper", "matlab", "mixed"}, default="paper"
         WOA update rule: the equations of the paper or the author's MATLAB code
-        (see :class:`~skgru.woa.WhaleOptimizer`). ``"paper"`` does better on short,
-        low-dimensional searches with off-centre optima.
+        (see :class:`~skgru.woa.WhaleOptimizer`), or ``"mixed"``, the MATLAB moves
+        with part of the late steps measured from population coordinates, which
+        removes the pull toward the middle of the ranges on long runs.
+        ``"paper"`` does better on short, low-dimensional searches with
+        off-centre optima.
     init : {"random", "latinhypercube"}, default="random"
         How the whales' first positions are drawn: independently (the paper's
         draws) or as a Latin hypercube, one whale in each of ``n_agents`` equal

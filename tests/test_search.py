@@ -851,7 +851,10 @@ def test_plot_convergence_without_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     duck = types.SimpleNamespace(best_score_history_=[0.1])
-    with pytest.raises(ImportError, match=re.escape("pip install skgru[plot]")):
+    with pytest.raises(
+        ImportError,
+        match=re.escape("`pip install matplotlib` (the `plot` extra of skgru)"),
+    ):
         plot_convergence(duck)
 
 
