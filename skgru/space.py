@@ -34,9 +34,17 @@ _EXPECTED = (
 
 
 def _same(a, b):
-    """Whether two candidate values are the same (identity, then a scalar ``==``)."""
+    """Whether two candidate values are the same (identity, then a scalar ``==``).
+
+    numpy scalars count as their Python values (``np.float64(1.0)`` is ``1.0``,
+    ``np.int64(5)`` is ``5``: lists from ``np.logspace`` or ``np.arange``); other
+    types must match, since ``1`` and ``1.0`` can mean different things to an
+    estimator (a count and a fraction in ``max_features``).
+    """
     if a is b:
         return True
+    a = a.item() if isinstance(a, np.generic) else a
+    b = b.item() if isinstance(b, np.generic) else b
     if type(a) is not type(b):
         return False
     try:

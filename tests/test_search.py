@@ -16,6 +16,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.neighbors import KNeighborsRegressor
 from sklearn.metrics import make_scorer, mean_absolute_error
 from sklearn.model_selection import (
     GridSearchCV,
@@ -879,6 +880,23 @@ def test_the_estimator_as_given_is_a_candidate_even_outside_the_space():
     assert search.best_estimator_.alpha == 1.0
     given = cross_val_score(Ridge(), X, y, cv=3).mean()
     assert search.best_score_ == pytest.approx(given)
+
+
+@pytest.mark.parametrize(
+    "estimator, space",
+    [
+        (Ridge(), {"alpha": np.logspace(-2, 2, 5)}),  # np.float64(1.0) is 1.0
+        (KNeighborsRegressor(), {"n_neighbors": np.arange(3, 8)}),  # np.int64(5)
+    ],
+)
+def test_numpy_values_equal_to_the_estimators_own_are_not_scored_twice(
+    estimator, space
+):
+    search = whale(estimator, space, n_agents=4, max_iter=3).fit(X, y)
+    params = [next(iter(p.values())) for p in search.cv_results_["params"]]
+    assert len(params) == len({float(v) for v in params}) == search.n_evaluations_
+    # the estimator's value (first row) is one of the list's: 5 candidates at most
+    assert search.n_evaluations_ <= 5
 
 
 def test_run_whale_search_scores_initial_params_once():
