@@ -98,7 +98,9 @@ class WhaleSearchResult:
     n_evaluations : int
         Number of distinct candidates scored.
     stop_reason : str or None
-        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped.
+        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped;
+        ``"no_parameters"`` when the space searches nothing (``{}``) and its one
+        candidate, the estimator as given, was scored.
 
     Examples
     --------
@@ -218,7 +220,7 @@ def run_whale_search(
     if not isinstance(space, ParamSpace):
         space = ParamSpace(space, random_state=rng)
     optimizer = WhaleOptimizer(
-        space.n_dims,
+        max(space.n_dims, 1),
         n_agents=n_agents,
         max_iter=max_iter,
         b=b,
@@ -227,6 +229,8 @@ def run_whale_search(
         random_state=rng,
     )
     result = WhaleSearchResult()
+    if space.n_dims == 0:  # {} or [{}]: one candidate, as RandomizedSearchCV fits
+        return _score_the_only_candidate(score_batch, result, callback)
     cache = {}
     stop_rule = NoImprovement(maximize=True)
     while not optimizer.done:
@@ -265,4 +269,18 @@ def run_whale_search(
             break
     else:
         result.stop_reason = "max_iter"
+    return result
+
+
+def _score_the_only_candidate(score_batch, result, callback):
+    """A space without parameters has one candidate, ``{}``: score it once."""
+    (score,) = np.asarray(score_batch([{}]), dtype=float).reshape(-1)
+    if not np.isnan(score):
+        result.best_score, result.best_params = float(score), {}
+    result.n_iter = result.n_evaluations = 1
+    result.n_new_candidates.append(1)
+    result.best_score_history.append(result.best_score)
+    if callback is not None:
+        callback(result)
+    result.stop_reason = "no_parameters"
     return result

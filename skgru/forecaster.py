@@ -428,8 +428,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
         The variance of the calibration errors whose quantiles give
         :meth:`predict_interval` (sktime's default would back a variance out of
-        the 50% interval as if the errors were normal, and ``predict_proba``'s
-        normal distribution would then have thinner tails than the intervals).
+        the 50% interval as if the errors were normal). ``predict_proba`` is
+        sktime's normal distribution with this variance: it matches the
+        errors' spread, not their shape, so where they have heavier tails than
+        a normal its 95% interval is narrower (and its 50% interval wider) than
+        :meth:`predict_interval`'s; use that, or ``predict_quantiles``, for
+        intervals.
         ``cov=True`` gives the same marginal variances, as sktime's default does:
         the covariance between steps is not modelled.
 

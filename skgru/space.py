@@ -305,9 +305,8 @@ class ParamSpace:
             self.param_names.append(names)
             self._dims.append(dims)
         if not any(self.param_names):
-            raise ValueError(
-                f"param_distributions has no parameters to search; {_EXPECTED}."
-            )
+            # {} or [{}, {}]: one candidate, the estimator as given (n_dims 0)
+            self.param_names, self._dims = [[]], [[]]
         self.n_branches = len(self._dims)
         self._offsets = []
         offset = 1 if self.n_branches > 1 else 0

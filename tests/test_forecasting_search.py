@@ -262,13 +262,16 @@ def test_user_space_and_forecaster_are_not_mutated():
     assert forecaster.get_params() == before and not forecaster.is_fitted
 
 
-@pytest.mark.parametrize(
-    ("space", "message"),
-    [({}, "param_distributions"), ({"window_length": []}, "param_distributions")],
-)
-def test_bad_spaces_are_rejected(space, message):
-    with pytest.raises(ValueError, match=message):
-        naive_search(param_distributions=space).fit(Y, fh=[1])
+def test_an_empty_list_of_values_is_rejected():
+    with pytest.raises(ValueError, match="'window_length' .*empty list"):
+        naive_search(param_distributions={"window_length": []}).fit(Y, fh=[1])
+
+
+def test_an_empty_space_scores_the_forecaster_as_given_once():
+    # as sktime's ForecastingRandomizedSearchCV (and sklearn's) with {}
+    search = naive_search(param_distributions={}).fit(Y, fh=[1])
+    assert search.best_params_ == {} and search.n_evaluations_ == 1
+    assert len(search.cv_results_) == 1
 
 
 @pytest.mark.timeout(120)

@@ -16,7 +16,6 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.neighbors import KNeighborsRegressor
 from sklearn.metrics import make_scorer, mean_absolute_error
 from sklearn.model_selection import (
     GridSearchCV,
@@ -25,6 +24,7 @@ from sklearn.model_selection import (
     RandomizedSearchCV,
     cross_val_score,
 )
+from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
@@ -767,7 +767,6 @@ def test_progress_bar_callback(capsys):
 @pytest.mark.parametrize(
     "space, error, match",
     [
-        ({}, ValueError, "param_distributions has no parameters"),
         ({"alpha": []}, ValueError, "'alpha' .*empty list"),
         ({"alpha": 1.0}, TypeError, "neither a list of values nor a distribution"),
         ({1: [1.0]}, TypeError, "parameter names must be str"),
@@ -897,6 +896,19 @@ def test_numpy_values_equal_to_the_estimators_own_are_not_scored_twice(
     assert len(params) == len({float(v) for v in params}) == search.n_evaluations_
     # the estimator's value (first row) is one of the list's: 5 candidates at most
     assert search.n_evaluations_ <= 5
+
+
+@pytest.mark.parametrize("empty", [{}, [{}]])
+def test_an_empty_space_scores_the_estimator_once_as_randomized_search(empty):
+    search = whale(Ridge(), empty).fit(X, y)
+    randomized = RandomizedSearchCV(Ridge(), empty, n_iter=3, cv=3)
+    with pytest.warns(UserWarning, match="smaller than n_iter"):
+        randomized.fit(X, y)
+    assert search.best_params_ == randomized.best_params_ == {}
+    assert search.best_score_ == pytest.approx(randomized.best_score_)
+    assert search.n_evaluations_ == len(search.cv_results_["params"]) == 1
+    assert search.best_score_history_ == [search.best_score_]
+    assert sorted(search.cv_results_) == sorted(randomized.cv_results_)
 
 
 def test_run_whale_search_scores_initial_params_once():

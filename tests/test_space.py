@@ -271,14 +271,21 @@ class BrokenRvs:
         raise RuntimeError("no draws here")
 
 
+@pytest.mark.parametrize("empty", [{}, [{}], [{}, {}]])
+def test_a_space_without_parameters_has_one_candidate(empty):
+    # as RandomizedSearchCV: the estimator as given is fitted once
+    space = ParamSpace(empty)
+    assert space.n_dims == 0
+    params, keys = space.decode_batch(np.empty((3, 0)), return_keys=True)
+    assert params == [{}, {}, {}] and len(set(keys)) == 1
+
+
 @pytest.mark.parametrize(
     "param_distributions, error, match",
     [
         (1.0, TypeError, "param_distributions is 1.0"),
         ("alpha", TypeError, "param_distributions is 'alpha'"),
-        ({}, ValueError, "no parameters to search"),
         ([], ValueError, "empty list"),
-        ([{}, {}], ValueError, "no parameters to search"),
         ([1, 2], TypeError, r"param_distributions\[0\] is 1"),
         ([{"a": [1]}, "b"], TypeError, r"param_distributions\[1\]"),
         ({1: [1, 2]}, TypeError, "key 1 .*must be str"),
