@@ -532,7 +532,9 @@ def window_and_horizon(
     forecasts ahead where the series allows;
     ``horizon=None`` takes ``requested`` (the largest step of ``fh``, else the
     window), capped so the shortest series gives a window and the longest at
-    least as many windows as steps; a capped horizon is a ``UserWarning``.
+    least as many windows as steps; a capped horizon is a ``UserWarning``
+    (a ``horizon`` given below the largest step of ``fh`` is the user's choice:
+    longer steps are forecast recursively, without a warning).
 
     Raises
     ------
@@ -553,9 +555,11 @@ def window_and_horizon(
             window = max(window, longer)
         if horizon is not None:
             window = max(1, min(window, shortest - horizon))
+    capped = False
     if horizon is None:
         horizon = requested if requested is not None else window
         cap = max(1, min(shortest - window, (longest - window) // 2))
+        capped = horizon > cap
         horizon = max(1, min(horizon, cap))
     minimum = window + horizon + d
     if shortest + d < minimum:
@@ -566,7 +570,7 @@ def window_and_horizon(
             + f": every series needs at least {minimum} time points. Pass a "
             "longer series or lower window_length (or horizon)."
         )
-    if requested is not None and horizon < requested:  # after the error: it fits
+    if capped:  # after the error: it fits; a horizon set by the user is left alone
         warnings.warn(
             f"GRUForecaster: the shortest series has {shortest + d} time "
             f"points, too few to train the horizon {requested} of fh with "

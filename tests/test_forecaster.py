@@ -619,6 +619,15 @@ def test_a_shrunk_horizon_is_a_warning_naming_horizon_and_the_length():
     assert len(f.predict()) == 12
 
 
+def test_a_horizon_set_below_fh_is_rolled_out_without_a_warning():
+    # the user's (or the tuner's) choice, not a series too short to train it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = GRUForecaster(**FAST, window_length=12, horizon=2)
+        f.fit(_seasonal_trend(144), fh=[1, 2, 3])
+    assert f.horizon_ == 2 and len(f.predict()) == 3
+
+
 def test_a_window_too_long_is_an_error_without_a_warning_before_it():
     # the shrunk-horizon warning described a fallback that never happened
     with warnings.catch_warnings():
