@@ -313,6 +313,11 @@ class Trainer:
         checkpoints = collections.deque([self._snapshot()], maxlen=2)
         best_weights = None
         self.converged = False
+        if early_stopping:
+            # each call validates on its own split (a warm start draws a new
+            # one): earlier calls' scores are not comparable, and their best
+            # must not stop this call or keep it from restoring its best epoch
+            self.score_rule = NoImprovement(maximize=True)
         for _ in range(epochs):
             started = time.perf_counter()
             network.train()

@@ -170,6 +170,31 @@ def test_warm_start_continues_and_cold_start_restarts():
     assert cold.n_iter_ <= 15
 
 
+def test_a_warm_start_with_early_stopping_restarts_the_stop_rule():
+    # each fit validates on a split of its own: the first fit's best score must
+    # neither stop the second after one epoch nor be reported as its best
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 6))
+    y = X[:, -2:].sum(1)
+    model = GRURegressor(
+        hidden_size=4,
+        ensemble_size=1,
+        max_epochs=40,
+        n_iter_no_change=3,
+        learning_rate=0.05,
+        warm_start=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+        first = model.n_iter_
+        model.set_params(max_epochs=4, learning_rate=3.0).fit(X, y)
+    second = model.validation_scores_[first:]
+    assert model.n_iter_ - first == 4  # patience 3: the four epochs run
+    assert model.best_validation_score_ == max(second)
+
+
 def test_warm_start_with_other_output_count_is_rejected():
     X, y = sequences(n=60)
     model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)
