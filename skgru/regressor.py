@@ -286,6 +286,14 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         check_layout(X)
+        shape = np.shape(X)
+        if len(shape) == 3 and shape[1] != self.n_features_in_:
+            # sklearn's own message would call the time steps "features"
+            raise ValueError(
+                f"X has sequences of {shape[1]} time steps (its second axis), but "
+                f"{type(self).__name__} was fitted on sequences of "
+                f"{self.n_features_in_} time steps."
+            )
         X = validate_data(self, X, reset=False, allow_nd=True, dtype=FLOAT_DTYPES)
         inputs = self._network_inputs(as_sequences(X, self.n_channels_))
         scaled = self.trainer_.predict(inputs).cpu().numpy().astype(np.float64)

@@ -68,6 +68,8 @@ the whole table. For the hyper-parameter searches (a few dimensions, about 10
 whales x 10 iterations) ``"paper"`` does best; see ``SEARCH_VARIANT``.
 """
 
+import inspect
+
 import numpy as np
 from scipy.optimize import OptimizeResult
 
@@ -333,6 +335,21 @@ def _n_middle(n_agents):
 # whale_minimize: scipy-style front-end
 
 
+def _needs_two_arguments(function):
+    """Whether ``function`` requires more than one positional argument."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature: let them run
+        return False
+    required = [
+        p
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is p.empty
+    ]
+    return len(required) > 1
+
+
 def whale_minimize(
     fun,
     bounds,
@@ -410,7 +427,10 @@ def whale_minimize(
         (iterations run), ``nfev`` (``nit * n_agents``), ``success``, ``status``
         (0: ``max_iter`` reached, 1: no improvement for more than
         ``n_iter_no_change`` iterations, 2: stopped by ``callback``, 3: no finite
-        value found),
+        value found; ``success`` is True for 0 and 1: WOA's budget is
+        ``max_iter`` iterations, so reaching it is the normal end, where
+        ``differential_evolution``, which stops on convergence, reports it as a
+        failure),
         ``message``, ``fun_history`` (best value after each iteration, shape
         ``(nit,)``), ``population`` and ``population_energies`` (the last
         evaluated population and its values).
@@ -418,8 +438,9 @@ def whale_minimize(
     Raises
     ------
     TypeError
-        If ``fun`` or ``callback`` is not callable, or an argument has the wrong
-        type, or ``fun`` returns something that is not a number.
+        If ``fun`` or ``callback`` is not callable, ``callback`` needs two
+        arguments, an argument has the wrong type, or ``fun`` returns something
+        that is not a number.
     ValueError
         If ``bounds`` is malformed (wrong shape, non-finite, ``low > high``), an
         argument is out of range, or ``fun`` returns the wrong number of values.
@@ -455,6 +476,12 @@ def whale_minimize(
     if callback is not None and not callable(callback):
         raise TypeError(
             f"callback must be callable or None, got {type(callback).__name__}."
+        )
+    if callback is not None and _needs_two_arguments(callback):
+        raise TypeError(
+            "callback must take one argument, callback(intermediate_result) (an "
+            "OptimizeResult with x and fun); scipy's older callback(xk, "
+            "convergence) form is not supported."
         )
     if not isinstance(args, tuple):
         args = (args,)

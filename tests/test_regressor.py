@@ -497,6 +497,12 @@ def test_wrong_layout_message_names_the_expected_layout():
         model.predict(np.zeros((3, 10, 5)))
     with pytest.raises(ValueError, match="10 features"):
         model.predict(np.zeros((3, 4)))
+    with pytest.raises(
+        ValueError,
+        match=r"^X has sequences of 4 time steps \(its second axis\), but "
+        "GRURegressor was fitted on sequences of 10 time steps.$",
+    ):
+        model.predict(np.zeros((3, 4, 2)))
 
 
 def test_mismatched_lengths_are_rejected():

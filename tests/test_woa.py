@@ -563,6 +563,28 @@ def test_callback_returning_false_does_not_stop():
     assert res.nit == 5 and res.success
 
 
+def test_a_two_argument_callback_is_refused_up_front():
+    def old_style(xk, convergence):
+        return False
+
+    with pytest.raises(TypeError, match=r"callback must take one argument.*xk"):
+        whale_minimize(lambda x: np.sum(x**2), [(-1, 1)], callback=old_style)
+    # one required argument, optional extras, or *args: accepted
+    for callback in (
+        lambda result, extra=None: False,
+        lambda *results: False,
+        lambda result: False,
+    ):
+        res = whale_minimize(
+            lambda x: np.sum(x**2),
+            [(-1, 1)],
+            n_agents=3,
+            max_iter=2,
+            callback=callback,
+        )
+        assert res.nit == 2
+
+
 def test_n_iter_no_change_stops_a_flat_run():
     res = whale_minimize(
         lambda x: 1.0, [(-1, 1)] * 2, n_agents=4, max_iter=100, n_iter_no_change=5
