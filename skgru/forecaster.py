@@ -182,7 +182,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     horizon_ : int
         The trained horizon (steps output at once).
     n_windows_ : int
-        Number of training windows over all series.
+        Number of training windows over all series (of the last training: the
+        fit, or an update with ``update_params=True``).
     loss_curve_ : list of float
         Training loss (normalized targets) after each epoch.
     validation_scores_ : list of float
@@ -472,7 +473,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             ys, Xs = series_arrays(self._history.values())
             # a new independent stream for each continuation
             seed = spawn_seeds(self._seeds["training"], self.trainer_.n_iter + 1)[-1]
-            _, _, self._validation_start = self._train(
+            _, self.n_windows_, self._validation_start = self._train(
                 self._space_, ys, Xs, None, seed, trainer=self.trainer_
             )
         return self

@@ -426,9 +426,11 @@ def test_update_extends_context_without_training():
 def test_update_params_continues_training_from_current_weights():
     y = _seasonal_trend(72)
     f = GRUForecaster(**FAST, window_length=12).fit(y.iloc[:-6], fh=[1, 2, 3])
+    assert f.n_windows_ == 66 - 12 - 3 + 1
     weights = {k: v.clone() for k, v in f.trainer_.network.state_dict().items()}
     f.update(y.iloc[-6:], update_params=True)
     assert f.n_iter_ == 30
+    assert f.n_windows_ == 72 - 12 - 3 + 1  # the windows of the last training
     changed = [
         not torch.equal(v, weights[k])
         for k, v in f.trainer_.network.state_dict().items()
