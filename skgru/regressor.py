@@ -286,7 +286,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         check_layout(X)
-        shape = np.shape(X)
+        shape = getattr(X, "shape", ())  # arrays, tensors; lists get sklearn's check
         if len(shape) == 3 and shape[1] != self.n_features_in_:
             # sklearn's own message would call the time steps "features"
             raise ValueError(
