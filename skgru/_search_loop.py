@@ -63,16 +63,26 @@ def initial_candidate(space, estimator_params):
 
 def _initial_key(space, params):
     """The cache key of ``params``: the space's own key when it can represent them
-    exactly (so a whale landing there is not scored again), else a key of its own."""
-    try:
-        position = space.encode(params)
-    except (ValueError, TypeError, KeyError):
-        return ("initial",)
-    (decoded,), (key,) = space.decode_batch(position[np.newaxis], return_keys=True)
-    if decoded.keys() == params.keys() and all(
-        _same(decoded[name], params[name]) for name in params
-    ):
-        return key
+    exactly (so a whale landing there is not scored again), else a key of its own.
+
+    ``params`` holds the estimator's values of every searched name; in a list of
+    dicts a branch's candidate that matches them on the branch's names builds
+    the same estimator (the other names keep the estimator's values), so it
+    shares the key.
+    """
+    for branch, names in enumerate(space.param_names):
+        own = {name: params[name] for name in names if name in params}
+        if len(own) != len(names):
+            continue
+        try:
+            position = space.encode(own, branch=branch)
+        except (ValueError, TypeError, KeyError):
+            continue
+        (decoded,), (key,) = space.decode_batch(position[np.newaxis], return_keys=True)
+        if decoded.keys() == own.keys() and all(
+            _same(decoded[name], own[name]) for name in own
+        ):
+            return key
     return ("initial",)
 
 

@@ -941,6 +941,19 @@ def test_run_whale_search_scores_initial_params_once():
     )
     assert calls[0] == 2 and result.best_params == {"x": 2}
     assert result.n_evaluations == len(calls)
+    # a list of dicts: the branch candidate {"x": 1} builds the same estimator
+    # as the initial {"x": 1, "y": 5} (y keeps the estimator's own value)
+    calls.clear()
+    result = run_whale_search(
+        [{"x": [1, 2]}, {"x": [3], "y": [6, 7]}],
+        lambda batch: calls.extend(batch) or [0.0] * len(batch),
+        n_agents=8,
+        max_iter=3,
+        random_state=0,
+        initial_params={"x": 1, "y": 5},
+    )
+    assert {"x": 1} not in calls and calls[0] == {"x": 1, "y": 5}
+    assert result.n_evaluations == len(calls) <= 4
 
 
 def test_cv_given_as_a_generator_of_splits_works_as_in_randomized_search():
