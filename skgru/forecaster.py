@@ -555,7 +555,11 @@ class GRUForecaster(GRUBase, BaseForecaster):
         """
         X = checked_x(X, self._x_columns, "predict")
         xs = None if X is None else split_series(X)
+        # forecasts start at the cutoff: sktime moves it back when update gets
+        # data that ends before the history's end
+        last = self.cutoff[0]
         series = [self._history[key] for key in self._keys]
+        series = [s.head(int((s.index <= last).sum())) for s in series]
         steps, index_parts = series_steps(self._keys, series, self.cutoff, fh)
         n_steps = int(max(step.max() for step in steps))
         x_futures = []

@@ -439,6 +439,24 @@ def test_update_params_continues_training_from_current_weights():
     assert len(f.predict()) == 3
 
 
+def test_update_with_data_ending_before_the_history_forecasts_from_the_cutoff():
+    # sktime moves the cutoff back to the end of such data; the forecast starts
+    # there, from the updated values, and ignores the history beyond it
+    y = _seasonal_trend(100)
+    changed = y.iloc[85:95] * 1.5
+    forecasts = []
+    for later in (y.iloc[95:], y.iloc[95:] * 10.0, None):
+        f = GRUForecaster(**FAST, window_length=12).fit(y.iloc[:95], fh=[1, 2])
+        if later is not None:
+            f.update(later, update_params=False)
+        f.update(changed, update_params=False)
+        forecast = f.predict()
+        assert forecast.index.equals(y.index[95:97])
+        forecasts.append(forecast)
+    pd.testing.assert_series_equal(forecasts[0], forecasts[2])
+    pd.testing.assert_series_equal(forecasts[1], forecasts[2])
+
+
 def test_update_with_exogenous_x():
     rng = np.random.default_rng(4)
     y = _monthly(rng.normal(size=60).cumsum())
