@@ -559,7 +559,7 @@ def window_and_horizon(
     if horizon is None:
         horizon = requested if requested is not None else window
         cap = max(1, min(shortest - window, (longest - window) // 2))
-        capped = horizon > cap
+        capped = requested is not None and horizon > cap
         horizon = max(1, min(horizon, cap))
     minimum = window + horizon + d
     if shortest + d < minimum:

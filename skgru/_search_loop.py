@@ -70,6 +70,8 @@ def _initial_key(space, params):
     the same estimator (the other names keep the estimator's values), so it
     shares the key.
     """
+    if not set(params) <= {name for names in space.param_names for name in names}:
+        return ("initial",)  # a name the space does not search: its own key
     for branch, names in enumerate(space.param_names):
         own = {name: params[name] for name in names if name in params}
         if len(own) != len(names):
@@ -79,9 +81,7 @@ def _initial_key(space, params):
         except (ValueError, TypeError, KeyError):
             continue
         (decoded,), (key,) = space.decode_batch(position[np.newaxis], return_keys=True)
-        if decoded.keys() == own.keys() and all(
-            _same(decoded[name], own[name]) for name in own
-        ):
+        if all(_same(decoded[name], own[name]) for name in own):
             return key
     return ("initial",)
 
@@ -108,9 +108,7 @@ class WhaleSearchResult:
     n_evaluations : int
         Number of distinct candidates scored.
     stop_reason : str or None
-        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped;
-        ``"no_parameters"`` when the space searches nothing (``{}``) and its one
-        candidate, the estimator as given, was scored.
+        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped.
 
     Examples
     --------
@@ -239,12 +237,13 @@ def run_whale_search(
         random_state=rng,
     )
     result = WhaleSearchResult()
-    if space.n_dims == 0:  # {} or [{}]: one candidate, as RandomizedSearchCV fits
-        return _score_the_only_candidate(score_batch, result, callback)
     cache = {}
     stop_rule = NoImprovement(maximize=True)
     while not optimizer.done:
-        candidates, keys = space.decode_batch(optimizer.ask(), return_keys=True)
+        # a space without parameters ({}) decodes every whale to its one
+        # candidate; the optimizer still needs a dimension to move in
+        positions = optimizer.ask()[:, : space.n_dims]
+        candidates, keys = space.decode_batch(positions, return_keys=True)
         new = {}
         if initial_params is not None and result.n_iter == 0:
             new[_initial_key(space, initial_params)] = dict(initial_params)
@@ -279,18 +278,4 @@ def run_whale_search(
             break
     else:
         result.stop_reason = "max_iter"
-    return result
-
-
-def _score_the_only_candidate(score_batch, result, callback):
-    """A space without parameters has one candidate, ``{}``: score it once."""
-    (score,) = np.asarray(score_batch([{}]), dtype=float).reshape(-1)
-    if not np.isnan(score):
-        result.best_score, result.best_params = float(score), {}
-    result.n_iter = result.n_evaluations = 1
-    result.n_new_candidates.append(1)
-    result.best_score_history.append(result.best_score)
-    if callback is not None:
-        callback(result)
-    result.stop_reason = "no_parameters"
     return result

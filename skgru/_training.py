@@ -318,6 +318,7 @@ class Trainer:
             # one): earlier calls' scores are not comparable, and their best
             # must not stop this call or keep it from restoring its best epoch
             self.score_rule = NoImprovement(maximize=True)
+        first_score, best_epoch = len(self.validation_scores), None
         for _ in range(epochs):
             started = time.perf_counter()
             network.train()
@@ -370,6 +371,14 @@ class Trainer:
                 epoch_loss = float(total / seen.sum())
             if not np.isfinite(epoch_loss):
                 self._diverged(checkpoints, epoch_loss)
+                kept = self.validation_scores[first_score:]
+                if best_epoch is not None and best_epoch > self.n_iter:
+                    # the rollback dropped the best epoch: its weights and its
+                    # score go, the restored epoch's stand
+                    best_weights = None
+                    self.score_rule.best = kept[-1] if kept else np.nan
+                elif early_stopping and not kept:  # no score on this split
+                    self.score_rule.best = np.nan
                 break
             checkpoints.append(self._snapshot())
             self.n_iter += 1
@@ -379,6 +388,7 @@ class Trainer:
                 self.validation_scores.append(score)
                 if score > self.score_rule.best:
                     best_weights = copy.deepcopy(network.state_dict())
+                    best_epoch = self.n_iter
                 watched = self.score_rule
                 watched.update(score, tol=tol)
                 self.loss_rule.best = min(self.loss_rule.best, epoch_loss)

@@ -191,7 +191,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     best_loss_ : float
         Lowest training loss reached.
     best_validation_score_ : float or None
-        Best validation R^2 when ``early_stopping`` is True, else None.
+        Best validation R^2 of the last fit or update when ``early_stopping``
+        is True, else None.
     n_iter_ : int
         Number of epochs run (including those of updates).
     calibration_ : str
@@ -371,6 +372,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         )
         self._history = join_series(split_series(y), X)
         self._keys = list(self._history)
+        self._ends = {key: part.index[-1] for key, part in self._history.items()}
         check_times(self._history, self.cutoff)
         ys, Xs = series_arrays(self._history.values())
         requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
@@ -467,7 +469,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self : GRUForecaster
         """
         X = checked_x(X, self._x_columns, "update")
-        extend_history(self._history, join_series(split_series(y), X))
+        new = join_series(split_series(y), X)
+        extend_history(self._history, new)
+        # each series is forecast from the end of its latest data, also when
+        # that data ends before its history's end (sktime then moves the cutoff
+        # back); the other series keep their own ends
+        self._ends.update({key: part.index[-1] for key, part in new.items()})
         check_times(self._history, self.cutoff)
         if update_params:
             ys, Xs = series_arrays(self._history.values())
@@ -555,11 +562,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
         """
         X = checked_x(X, self._x_columns, "predict")
         xs = None if X is None else split_series(X)
-        # forecasts start at the cutoff: sktime moves it back when update gets
-        # data that ends before the history's end
-        last = self.cutoff[0]
-        series = [self._history[key] for key in self._keys]
-        series = [s.head(int((s.index <= last).sum())) for s in series]
+        series = []
+        for key in self._keys:
+            part, end = self._history[key], self._ends[key]
+            series.append(part.head(int((part.index <= end).sum())))
         steps, index_parts = series_steps(self._keys, series, self.cutoff, fh)
         n_steps = int(max(step.max() for step in steps))
         x_futures = []

@@ -150,7 +150,8 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     best_loss_ : float
         Lowest training loss reached.
     best_validation_score_ : float or None
-        Best validation R^2 when ``early_stopping`` is True, else None.
+        Best validation R^2 of the last ``fit`` (each call validates on its own
+        split) when ``early_stopping`` is True, else None.
     n_iter_ : int
         Number of epochs run.
     n_outputs_ : int

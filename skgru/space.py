@@ -236,7 +236,9 @@ class ParamSpace:
         If ``param_distributions`` is not a dict or a list of dicts, a key is not a
         ``str``, or a value is neither a list nor a distribution.
     ValueError
-        If the space is empty or a parameter has an empty list of values.
+        If ``param_distributions`` is an empty list (``{}`` and ``[{}]`` are a
+        space of one candidate, ``n_dims`` 0) or a parameter has an empty list
+        of values.
 
     See Also
     --------

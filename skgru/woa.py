@@ -335,19 +335,17 @@ def _n_middle(n_agents):
 # whale_minimize: scipy-style front-end
 
 
-def _needs_two_arguments(function):
-    """Whether ``function`` requires more than one positional argument."""
+def _takes_one_argument(function):
+    """Whether ``function(intermediate_result)`` binds (builtins: assumed)."""
     try:
-        parameters = inspect.signature(function).parameters.values()
+        signature = inspect.signature(function)
     except (TypeError, ValueError):  # builtins without a signature: let them run
+        return True
+    try:
+        signature.bind(None)
+    except TypeError:
         return False
-    required = [
-        p
-        for p in parameters
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        and p.default is p.empty
-    ]
-    return len(required) > 1
+    return True
 
 
 def whale_minimize(
@@ -438,9 +436,9 @@ def whale_minimize(
     Raises
     ------
     TypeError
-        If ``fun`` or ``callback`` is not callable, ``callback`` needs two
-        arguments, an argument has the wrong type, or ``fun`` returns something
-        that is not a number.
+        If ``fun`` or ``callback`` is not callable, ``callback`` cannot be
+        called with one positional argument, an argument has the wrong type,
+        or ``fun`` returns something that is not a number.
     ValueError
         If ``bounds`` is malformed (wrong shape, non-finite, ``low > high``), an
         argument is out of range, or ``fun`` returns the wrong number of values.
@@ -477,11 +475,11 @@ def whale_minimize(
         raise TypeError(
             f"callback must be callable or None, got {type(callback).__name__}."
         )
-    if callback is not None and _needs_two_arguments(callback):
+    if callback is not None and not _takes_one_argument(callback):
         raise TypeError(
-            "callback must take one argument, callback(intermediate_result) (an "
-            "OptimizeResult with x and fun); scipy's older callback(xk, "
-            "convergence) form is not supported."
+            "callback must take one positional argument, "
+            "callback(intermediate_result) (an OptimizeResult with x and fun); "
+            "scipy's older callback(xk, convergence) form is not supported."
         )
     if not isinstance(args, tuple):
         args = (args,)

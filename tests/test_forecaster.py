@@ -457,6 +457,24 @@ def test_update_with_data_ending_before_the_history_forecasts_from_the_cutoff():
     pd.testing.assert_series_equal(forecasts[1], forecasts[2])
 
 
+def test_updating_one_series_of_a_panel_keeps_the_others_ends():
+    # sktime sets the cutoff to the end of the update's data (95); series A,
+    # which ends at 100, is still forecast from its own end
+    def frame(key, n):
+        index = pd.MultiIndex.from_product([[key], pd.RangeIndex(n)], names=["id", "t"])
+        t = np.arange(n)
+        return pd.DataFrame({"y": np.sin(t / 3) + 0.05 * t}, index=index)
+
+    y = pd.concat([frame("A", 101), frame("B", 91)])
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    before = f.predict().loc["A"]
+    f.update(frame("B", 96).iloc[91:], update_params=False)
+    after = f.predict()
+    assert list(after.loc["A"].index) == [101, 102]
+    assert list(after.loc["B"].index) == [96, 97]
+    pd.testing.assert_frame_equal(after.loc["A"], before)
+
+
 def test_update_with_exogenous_x():
     rng = np.random.default_rng(4)
     y = _monthly(rng.normal(size=60).cumsum())
@@ -646,6 +664,14 @@ def test_a_horizon_set_below_fh_is_rolled_out_without_a_warning():
         f = GRUForecaster(**FAST, window_length=12, horizon=2)
         f.fit(_seasonal_trend(144), fh=[1, 2, 3])
     assert f.horizon_ == 2 and len(f.predict()) == 3
+
+
+def test_a_fit_without_fh_on_a_short_series_does_not_warn():
+    # the horizon then defaults to the window, capped silently: no fh to miss
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = GRUForecaster(**FAST, window_length=12).fit(_seasonal_trend(30))
+    assert f.window_length_ == 12 and f.horizon_ == 9  # (30 - 12) // 2
 
 
 def test_a_window_too_long_is_an_error_without_a_warning_before_it():

@@ -553,6 +553,34 @@ def test_later_divergence_restores_weights_and_warns():
     assert model.n_iter_ == 3
 
 
+def test_a_rollback_that_drops_the_best_epoch_keeps_the_restored_weights(
+    monkeypatch,
+):
+    # early stopping kept the best epoch's weights; when a NaN loss at epoch 3
+    # rolls back to the end of epoch 1, epoch 2 (the best) is dropped with its
+    # score, and the model is the epoch-1 model the warning names
+    import skgru._training as training
+
+    X, y = sequences(n=60)
+    params = dict(FAST, ensemble_size=1, batch_size=64, early_stopping=True)
+    reference = quiet_fit(GRURegressor(**{**params, "max_epochs": 1}), X, y)
+    squared = training.LOSSES["squared_error"]
+    calls = []
+
+    def nan_at_epoch_3(prediction, target):  # one batch per epoch
+        calls.append(1)
+        loss = squared(prediction, target)
+        return loss * float("nan") if len(calls) == 3 else loss
+
+    monkeypatch.setitem(training.LOSSES, "squared_error", nan_at_epoch_3)
+    model = GRURegressor(**{**params, "max_epochs": 5})
+    with pytest.warns(RuntimeWarning, match="weights of epoch 1 were restored"):
+        quiet_fit(model, X, y)
+    assert model.n_iter_ == 1
+    assert model.best_validation_score_ == model.validation_scores_[0]
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+
+
 def test_warm_start_takes_a_changed_learning_rate():
     X, y = sequences(n=60)
     model = quiet_fit(GRURegressor(**FAST, warm_start=True), X, y)

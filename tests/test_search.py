@@ -907,7 +907,7 @@ def test_an_empty_space_scores_the_estimator_once_as_randomized_search(empty):
     assert search.best_params_ == randomized.best_params_ == {}
     assert search.best_score_ == pytest.approx(randomized.best_score_)
     assert search.n_evaluations_ == len(search.cv_results_["params"]) == 1
-    assert search.best_score_history_ == [search.best_score_]
+    assert search.best_score_history_ == [search.best_score_] * search.n_iter_
     assert sorted(search.cv_results_) == sorted(randomized.cv_results_)
 
 
@@ -941,6 +941,17 @@ def test_run_whale_search_scores_initial_params_once():
     )
     assert calls[0] == 2 and result.best_params == {"x": 2}
     assert result.n_evaluations == len(calls)
+    # a name the space does not search makes it a candidate of its own
+    calls.clear()
+    run_whale_search(
+        {"x": [1, 2]},
+        score_batch,
+        n_agents=4,
+        max_iter=2,
+        random_state=0,
+        initial_params={"x": 1, "z": 9},
+    )
+    assert calls.count(1) == 2  # {"x": 1, "z": 9}, then the whales' {"x": 1}
     # a list of dicts: the branch candidate {"x": 1} builds the same estimator
     # as the initial {"x": 1, "y": 5} (y keeps the estimator's own value)
     calls.clear()

@@ -567,8 +567,12 @@ def test_a_two_argument_callback_is_refused_up_front():
     def old_style(xk, convergence):
         return False
 
-    with pytest.raises(TypeError, match=r"callback must take one argument.*xk"):
-        whale_minimize(lambda x: np.sum(x**2), [(-1, 1)], callback=old_style)
+    def keyword_only(*, intermediate_result):
+        return False
+
+    for callback in (old_style, keyword_only):
+        with pytest.raises(TypeError, match=r"one positional argument.*xk"):
+            whale_minimize(lambda x: np.sum(x**2), [(-1, 1)], callback=callback)
     # one required argument, optional extras, or *args: accepted
     for callback in (
         lambda result, extra=None: False,
