@@ -45,7 +45,6 @@ from skgru._training import (
     fit_arrays,
     make_generator,
     numpy_predictor,
-    resolve_device,
 )
 
 __all__ = ["GRUForecaster"]
@@ -364,7 +363,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self._seeds = dict(
             zip(_STREAMS, spawn_seeds(check_seed(self.random_state), 4), strict=True)
         )
-        self.device_ = resolve_device(self.device)
+        self._fit_device(keep_trainer=False)
         self._y_columns = y.columns
         self._x_columns = None if X is None else X.columns
         self._multiindex_names = (

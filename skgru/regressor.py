@@ -21,7 +21,7 @@ from skgru._sequences import (
     per_sequence_standardization,
     weighted_standardization,
 )
-from skgru._training import make_generator, resolve_device, to_tensor
+from skgru._training import make_generator, to_tensor
 from skgru._warnings import user_stacklevel
 
 # from skgru._gru_base.
@@ -367,8 +367,6 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
 
     # --- training -------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, incremental, epochs, partial=False):
-        # a device set since the last fit takes effect now; a missing one raises
-        resolve_device(self.device)
         if incremental:
             changes = self._architecture_changes()
             if self.normalization != self._normalization:
