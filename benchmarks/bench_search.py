@@ -33,6 +33,7 @@ Run from the repository root::
     python benchmarks/bench_search.py --quick    # 2 seeds, 4 agents x 3 iterations
     python benchmarks/bench_search.py --problems svr,airline
     python benchmarks/bench_search.py --problems svr --seeds 40 --init latinhypercube
+    python benchmarks/bench_search.py --problems svr --seeds 40 --boundary bounce
 """
 
 import argparse
@@ -154,7 +155,7 @@ def _gru_problem(seed):
 SKLEARN_PROBLEMS = {"svr": _svr_problem, "hgb": _hgb_problem, "gru": _gru_problem}
 
 
-def run_sklearn(name, seed, n_agents, max_iter, init="random"):
+def run_sklearn(name, seed, n_agents, max_iter, init="random", boundary="clip"):
     """One seed of one sklearn problem; returns {method: (cv, holdout, seconds)}."""
     prob = SKLEARN_PROBLEMS[name](seed)
     X_tr, X_te, y_tr, y_te = train_test_split(
@@ -183,6 +184,7 @@ def run_sklearn(name, seed, n_agents, max_iter, init="random"):
             n_jobs=1,
             random_state=seed,
             init=init,
+            boundary=boundary,
         ),
     )
     budget = int(whale.n_evaluations_)
@@ -221,7 +223,7 @@ def run_sklearn(name, seed, n_agents, max_iter, init="random"):
 # --------------------------------------------------------------------- forecasting
 
 
-def run_airline(seed, n_agents, max_iter, init="random"):
+def run_airline(seed, n_agents, max_iter, init="random", boundary="clip"):
     from sktime.datasets import load_airline
     from sktime.forecasting.compose import TransformedTargetForecaster
     from sktime.forecasting.exp_smoothing import ExponentialSmoothing
@@ -276,6 +278,7 @@ def run_airline(seed, n_agents, max_iter, init="random"):
             backend="None",
             random_state=seed,
             init=init,
+            boundary=boundary,
         ),
     )
     budget = int(whale.n_evaluations_)
@@ -387,6 +390,12 @@ def main():
         default="random",
         help="the whales' first population (the searches' init)",
     )
+    parser.add_argument(
+        "--boundary",
+        choices=["clip", "bounce"],
+        default="clip",
+        help="where a whale that leaves a range goes (the searches' boundary)",
+    )
     args = parser.parse_args()
 
     n_seeds = args.seeds or (2 if args.quick else 5)
@@ -399,7 +408,7 @@ def main():
 
     print(
         f"seeds={n_seeds}, n_agents={n_agents}, max_iter={max_iter}, "
-        f"init={args.init}, "
+        f"init={args.init}, boundary={args.boundary}, "
         f"optuna={'yes' if HAVE_OPTUNA else 'no (TPE skipped)'}, "
         f"torch threads={torch.get_num_threads()}"
     )
@@ -411,9 +420,13 @@ def main():
         results, budgets = [], []
         for seed in range(n_seeds):
             if name == "airline":
-                res, budget = run_airline(seed, n_agents, max_iter, args.init)
+                res, budget = run_airline(
+                    seed, n_agents, max_iter, args.init, args.boundary
+                )
             else:
-                res, budget = run_sklearn(name, seed, n_agents, max_iter, args.init)
+                res, budget = run_sklearn(
+                    name, seed, n_agents, max_iter, args.init, args.boundary
+                )
             results.append(res)
             budgets.append(budget)
             scores = ", ".join(

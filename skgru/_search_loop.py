@@ -15,9 +15,15 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgru._random import check_generator
 from skgru._stopping import NoImprovement
-from skgru._woa_checks import INITS
+from skgru._woa_checks import BOUNDARIES, INITS
 from skgru.space import ParamSpace, _same
-from skgru.woa import SEARCH_INIT, SEARCH_VARIANT, VARIANTS, WhaleOptimizer
+from skgru.woa import (
+    SEARCH_BOUNDARY,
+    SEARCH_INIT,
+    SEARCH_VARIANT,
+    VARIANTS,
+    WhaleOptimizer,
+)
 
 __all__ = [
     "SEARCH_PARAMETER_CONSTRAINTS",
@@ -34,6 +40,7 @@ SEARCH_PARAMETER_CONSTRAINTS = {
     "b": [Interval(numbers.Real, None, None, closed="neither")],
     "variant": [StrOptions(set(VARIANTS))],
     "init": [StrOptions(set(INITS))],
+    "boundary": [StrOptions(set(BOUNDARIES))],
     "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
     "random_state": ["random_state", np.random.Generator],
@@ -140,6 +147,7 @@ def run_whale_search(
     b=1.0,
     variant=SEARCH_VARIANT,
     init=SEARCH_INIT,
+    boundary=SEARCH_BOUNDARY,
     random_state=None,
     n_iter_no_change=None,
     tol=0.0,
@@ -179,6 +187,9 @@ def run_whale_search(
     init : {"random", "latinhypercube"}, default="random"
         First population, see :class:`~skgru.woa.WhaleOptimizer`
         (``skgru.woa.SEARCH_INIT``).
+    boundary : {"clip", "bounce"}, default="clip"
+        Where a whale that a move takes out of the space goes, see
+        :class:`~skgru.woa.WhaleOptimizer` (``skgru.woa.SEARCH_BOUNDARY``).
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of all random draws of the search.
     n_iter_no_change : int or None, default=None
@@ -234,6 +245,7 @@ def run_whale_search(
         b=b,
         variant=variant,
         init=init,
+        boundary=boundary,
         random_state=rng,
     )
     result = WhaleSearchResult()

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.optimize import Bounds
 
 INITS = ("random", "latinhypercube")
+BOUNDARIES = ("clip", "bounce")
 
 
 def _check_bounds(bounds):
@@ -55,6 +56,13 @@ def _check_bounds(bounds):
             f"(low, high) = ({low[i]}, {high[i]})."
         )
     return low.astype(float, copy=True), high.astype(float, copy=True)
+
+
+def _check_boundary(boundary):
+    """Return ``boundary`` if it is one of :data:`BOUNDARIES`, else raise ValueError."""
+    if not isinstance(boundary, str) or boundary not in BOUNDARIES:
+        raise ValueError(f"boundary must be one of {BOUNDARIES}, got {boundary!r}.")
+    return boundary
 
 
 def _check_init(init):

@@ -31,7 +31,7 @@ from skgru._search_loop import (
     run_whale_search,
 )
 from skgru.space import ParamSpace
-from skgru.woa import SEARCH_INIT, SEARCH_VARIANT
+from skgru.woa import SEARCH_BOUNDARY, SEARCH_INIT, SEARCH_VARIANT
 
 __all__ = ["ForecastingWhaleSearchCV"]
 
@@ -216,6 +216,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     init : {"random", "latinhypercube"}, default="random"
         How the whales' first positions are drawn, as in
         :class:`~skgru.WhaleSearchCV`.
+    boundary : {"clip", "bounce"}, default="clip"
+        Where a whale goes when a move takes it past the end of a range, as in
+        :class:`~skgru.WhaleSearchCV`.
 
     Attributes
     ----------
@@ -311,6 +314,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         random_state=None,
         tie_break=None,
         init=SEARCH_INIT,
+        boundary=SEARCH_BOUNDARY,
     ):
         self.param_distributions = param_distributions
         self.n_agents = n_agents
@@ -322,6 +326,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         self.random_state = random_state
         self.tie_break = tie_break
         self.init = init
+        self.boundary = boundary
         super().__init__(
             forecaster=forecaster,
             cv=cv,
@@ -509,6 +514,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             b=self.b,
             variant=self.variant,
             init=self.init,
+            boundary=self.boundary,
             random_state=self.random_state,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,

@@ -24,7 +24,7 @@ from skgru._search_loop import (
 )
 from skgru._warnings import user_stacklevel
 from skgru.space import ParamSpace
-from skgru.woa import SEARCH_INIT, SEARCH_VARIANT
+from skgru.woa import SEARCH_BOUNDARY, SEARCH_INIT, SEARCH_VARIANT
 
 __all__ = ["WhaleSearchCV"]
 
@@ -114,6 +114,15 @@ class WhaleSearchCV(BaseSearchCV):
         Latin hypercube measured better in CV on an SVR search (not on its
         holdout) and worse on the main example's GRU forecasting search (see
         ``skgru.woa.SEARCH_INIT``).
+    boundary : {"clip", "bounce"}, default="clip"
+        Where a whale goes when a move takes it past the end of a range: onto
+        the end (``"clip"``, ``WOA.m``), or uniformly between its previous
+        position and that end (``"bounce"``, differential evolution's
+        bounce-back rule). Clipping puts many candidates on the ends of the
+        ranges, which suits a space whose end is a natural value (dropout 0);
+        bouncing keeps them inside and reached better CV scores on an SVR and a
+        gradient-boosting search, but not better holdout scores on the main
+        example's GRU search (see ``skgru.woa.SEARCH_BOUNDARY``).
     n_iter_no_change : int or None, default=None
         Stop the search once more than this many iterations in a row did not
         improve the best mean test score by at least ``tol`` (``MLPRegressor``'s
@@ -267,6 +276,7 @@ class WhaleSearchCV(BaseSearchCV):
         b=1.0,
         variant=SEARCH_VARIANT,
         init=SEARCH_INIT,
+        boundary=SEARCH_BOUNDARY,
         n_iter_no_change=None,
         tol=0.0,
         scoring=None,
@@ -285,6 +295,7 @@ class WhaleSearchCV(BaseSearchCV):
         self.b = b
         self.variant = variant
         self.init = init
+        self.boundary = boundary
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.random_state = random_state
@@ -436,6 +447,7 @@ class WhaleSearchCV(BaseSearchCV):
             b=self.b,
             variant=self.variant,
             init=self.init,
+            boundary=self.boundary,
             random_state=rng,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,

@@ -12,6 +12,7 @@ from sktime.datasets import load_airline
 from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
+from sktime.forecasting.exp_smoothing import ExponentialSmoothing
 from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
 from sktime.forecasting.naive import NaiveForecaster
 from sktime.forecasting.theta import ThetaForecaster
@@ -438,6 +439,8 @@ def test_the_forecaster_as_given_is_scored_first():
         ({"b": "x"}, "b"),
         ({"tol": -1}, "tol"),
         ({"variant": "nope"}, "variant"),
+        ({"init": "lhs"}, "init"),
+        ({"boundary": "reflect"}, "boundary"),
     ],
 )
 def test_bad_search_parameters_get_sklearns_message(params, name):
@@ -628,3 +631,22 @@ def test_a_metric_returning_nan_ranks_last_also_with_error_score_raise():
     rank = search.cv_results_["rank_test_m"]
     assert (rank[scores.isna()] == rank.max()).all()
     assert search.best_score_ == scores.min()
+
+
+def test_boundary_reaches_the_whales_of_the_forecasting_search():
+    # smoothing_level in [0.05, 0.95]: with this seed a clipped whale lands on
+    # 0.95, the bounced one inside; the first populations are the same draws
+    def levels(boundary):
+        search = naive_search(
+            forecaster=ExponentialSmoothing(),
+            param_distributions={"smoothing_level": uniform(0.05, 0.9)},
+            boundary=boundary,
+            n_agents=6,
+        )
+        params = search.fit(Y, fh=[1, 2, 3]).cv_results_["params"][1:]
+        return np.array([p["smoothing_level"] for p in params])
+
+    clipped, bounced = levels("clip"), levels("bounce")
+    np.testing.assert_array_equal(clipped[:6], bounced[:6])
+    assert np.isclose(clipped, 0.95).any()
+    assert not (np.isclose(bounced, 0.95) | np.isclose(bounced, 0.05)).any()

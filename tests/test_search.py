@@ -998,6 +998,31 @@ def test_init_sets_the_first_population(init):
     ) is same
 
 
+def test_search_candidates_stay_off_the_ends_of_the_ranges():
+    # Ridge on this data scores best (CV R^2 0.994) anywhere below alpha = 1;
+    # the moves toward that end overshoot, and clipped whales land on the ends
+    space = {"alpha": loguniform(1e-4, 1e4), "tol": loguniform(1e-6, 1e-1)}
+    ends = {1e-4, 1e4, 1e-6, 1e-1}
+
+    def at_an_end(search):
+        return sum(
+            any(np.isclose(p[name], end) for name in p for end in ends)
+            for p in search.cv_results_["params"][1:]
+        )
+
+    kwargs = dict(space=space, n_agents=6, max_iter=5, random_state=0)
+    bounced = whale(boundary="bounce", **kwargs).fit(X, y)
+    clipped = whale(**kwargs).fit(X, y)
+    assert clipped.boundary == "clip"  # the searches' default, WOA.m's rule
+    assert at_an_end(bounced) == 0 and at_an_end(clipped) >= 3
+    assert bounced.best_params_["alpha"] < 1.0 and bounced.best_score_ > 0.993
+
+
+def test_bad_boundary_is_rejected():
+    with pytest.raises(ValueError, match="'boundary' parameter of WhaleSearchCV"):
+        whale(boundary="reflect").fit(X, y)
+
+
 def test_bad_init_is_rejected():
     with pytest.raises(ValueError, match="'init' parameter of WhaleSearchCV"):
         whale(init="lhs").fit(X, y)

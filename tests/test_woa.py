@@ -668,6 +668,7 @@ def test_bad_bounds_are_rejected(bounds, error, match):
         (dict(n_iter_no_change=0), ValueError, r"n_iter_no_change must be an int"),
         (dict(variant="Paper"), ValueError, r"variant must be one of"),
         (dict(init="lhs"), ValueError, r"init must be one of \('random', 'latin"),
+        (dict(boundary="reflect"), ValueError, r"boundary must be one of \('clip', "),
         (dict(vectorized="yes"), TypeError, r"vectorized must be True or False"),
         (dict(callback=3), TypeError, r"callback must be callable or None"),
     ],
@@ -689,6 +690,7 @@ def test_bad_options_are_rejected(kwargs, error, match):
         (dict(variant="centred"), ValueError, r"variant must be one of"),
         (dict(variant=["paper"]), ValueError, r"variant must be one of"),
         (dict(init=None), ValueError, r"init must be one of"),
+        (dict(boundary="Bounce"), ValueError, r"boundary must be one of"),
     ],
 )
 def test_whale_optimizer_rejects_bad_options(kwargs, error, match):
@@ -713,6 +715,68 @@ def test_latin_hypercube_puts_one_whale_in_every_slice_of_every_range(
     slices = np.floor(opt.ask() * n_agents)
     for column in slices.T:
         np.testing.assert_array_equal(np.sort(column), np.arange(n_agents))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("seed", range(5))
+def test_bounce_puts_overshooting_coordinates_between_old_position_and_bound(
+    variant, seed
+):
+    # both optimizers draw the same move; "clip" puts a coordinate that left the
+    # box on the bound, "bounce" between the whale's old coordinate and the bound
+    kwargs = dict(n_agents=20, max_iter=4, variant=variant, random_state=seed)
+    clip = WhaleOptimizer(5, boundary="clip", **kwargs)
+    bounce = WhaleOptimizer(5, boundary="bounce", **kwargs)
+    old = clip.ask()
+    np.testing.assert_array_equal(old, bounce.ask())
+    values = np.sum((old - 0.9) ** 2, axis=1)  # optimum near the upper end
+    clip.tell(values)
+    bounce.tell(values)
+    clipped, bounced = clip.ask(), bounce.ask()
+    left = (clipped == 0.0) | (clipped == 1.0)
+    assert left.any()  # the first move overshoots: the test has something to check
+    np.testing.assert_array_equal(bounced[~left], clipped[~left])
+    low = np.minimum(old[left], clipped[left])
+    high = np.maximum(old[left], clipped[left])
+    assert np.all((low <= bounced[left]) & (bounced[left] <= high))
+    assert not np.isin(bounced[left], [0.0, 1.0]).any()  # never on the bound
+
+
+def test_bounce_never_puts_a_whale_on_the_bounds_over_a_run():
+    runs = {}
+    for boundary in ("clip", "bounce"):
+        opt = WhaleOptimizer(3, n_agents=10, max_iter=30, boundary=boundary)
+        opt._rng = check_generator(0)
+        on_bound = 0
+        while not opt.done:
+            u = opt.ask()
+            on_bound += int(np.isin(u, [0.0, 1.0]).sum())
+            opt.tell(np.sum(np.abs(u - 0.97), axis=1))
+        runs[boundary] = on_bound, opt.best_value_
+    assert runs["bounce"][0] == 0 and runs["clip"][0] > 50
+    assert runs["bounce"][1] < 0.05  # and it still reaches an optimum near the edge
+
+
+def test_whale_minimize_passes_boundary_on():
+    res = whale_minimize(
+        lambda x: float(np.sum((x - 4.9) ** 2)),
+        [(-5, 5)] * 2,
+        n_agents=10,
+        max_iter=100,
+        boundary="bounce",
+        random_state=0,
+    )
+    assert res.fun < 1e-6 and np.all(np.abs(res.x) < 5)
+    default = whale_minimize(
+        lambda x: float(np.sum((x - 4.9) ** 2)), [(-5, 5)] * 2, random_state=0
+    )
+    clipped = whale_minimize(
+        lambda x: float(np.sum((x - 4.9) ** 2)),
+        [(-5, 5)] * 2,
+        boundary="clip",
+        random_state=0,
+    )
+    assert default.fun == clipped.fun  # "clip" is the default
 
 
 def test_random_init_keeps_the_draws_of_earlier_releases():
