@@ -52,7 +52,8 @@ optimum's distance from the origin. The ``variant`` parameter offers:
     vectors, ``|A| < 1`` is decided per dimension, a random whale is one whole
     whale, and ``l`` is uniform in ``[-1, 1]``.
 
-All share the MATLAB loop: clip to the bounds, evaluate, update the leader, set
+All share the MATLAB loop: clip to the bounds (or bounce back inside them, see
+``boundary``), evaluate, update the leader, set
 ``a = 2 - t*2/max_iter`` (and ``a2 = -1 - t/max_iter``), move; ``max_iter *
 n_agents`` evaluations in all.
 
@@ -125,7 +126,7 @@ SEARCH_INIT = "random"
 #: with init="latinhypercube" 28 wins of 40 (median 0.4819, holdout 0.4691
 #: against random search's 0.4653); gradient boosting (--problems hgb --seeds 12)
 #: 0.8918 against 0.8913 (random 0.8910). But on the main example's GRU search
-#: (seeds 0-2) its better CV winners (CV sMAPE 0.0620 / 0.0591 / 0.0620 against
+#: (seeds 0-2) its CV winners (CV sMAPE 0.0620 / 0.0591 / 0.0620 against
 #: 0.0606 / 0.0612 / 0.0630) scored holdout MASE 0.803 / 1.364 / 0.540 against
 #: 0.502 / 0.564 / 0.540 (a 12-month window, dropout 0.09-0.21; clipping reached
 #: the default's dropout = 0 at the end of its range), so the searches keep

@@ -12,7 +12,6 @@ from sktime.datasets import load_airline
 from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
-from sktime.forecasting.exp_smoothing import ExponentialSmoothing
 from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
 from sktime.forecasting.naive import NaiveForecaster
 from sktime.forecasting.theta import ThetaForecaster
@@ -633,20 +632,19 @@ def test_a_metric_returning_nan_ranks_last_also_with_error_score_raise():
     assert search.best_score_ == scores.min()
 
 
-def test_boundary_reaches_the_whales_of_the_forecasting_search():
-    # smoothing_level in [0.05, 0.95]: with this seed a clipped whale lands on
-    # 0.95, the bounced one inside; the first populations are the same draws
-    def levels(boundary):
-        search = naive_search(
-            forecaster=ExponentialSmoothing(),
-            param_distributions={"smoothing_level": uniform(0.05, 0.9)},
-            boundary=boundary,
-            n_agents=6,
-        )
-        params = search.fit(Y, fh=[1, 2, 3]).cv_results_["params"][1:]
-        return np.array([p["smoothing_level"] for p in params])
+@pytest.mark.parametrize("boundary", ["clip", "bounce"])
+def test_boundary_reaches_the_whales_of_the_forecasting_search(boundary, monkeypatch):
+    import skgru._search_loop as search_loop
 
-    clipped, bounced = levels("clip"), levels("bounce")
-    np.testing.assert_array_equal(clipped[:6], bounced[:6])
-    assert np.isclose(clipped, 0.95).any()
-    assert not (np.isclose(bounced, 0.95) | np.isclose(bounced, 0.05)).any()
+    built = []
+
+    class Spy(search_loop.WhaleOptimizer):
+        def __init__(self, *args, **kwargs):
+            built.append(kwargs["boundary"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(search_loop, "WhaleOptimizer", Spy)
+    search = naive_search(boundary=boundary, n_agents=3, max_iter=2)
+    search.fit(Y, fh=[1, 2, 3])
+    assert built == [boundary]
+    assert search.get_params()["boundary"] == boundary
