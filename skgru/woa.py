@@ -129,8 +129,8 @@ SEARCH_INIT = "random"
 #: (seeds 0-2) its CV winners (CV sMAPE 0.0620 / 0.0591 / 0.0620 against
 #: 0.0606 / 0.0612 / 0.0630) scored holdout MASE 0.803 / 1.364 / 0.540 against
 #: 0.502 / 0.564 / 0.540 (a 12-month window, dropout 0.09-0.21; clipping reached
-#: the default's dropout = 0 at the end of its range), so the searches keep
-#: WOA.m's clipping.
+#: dropout 3e-7, in effect the default's 0, at the end of its range), so the
+#: searches keep WOA.m's clipping.
 SEARCH_BOUNDARY = "clip"
 
 
