@@ -27,6 +27,7 @@ from sktime.transformations.series.detrend import Deseasonalizer
 from sktime.utils.estimator_checks import check_estimator, parametrize_with_checks
 
 from skgru import ForecastingWhaleSearchCV, GRUForecaster
+from skgru._averaging import MeanForecaster
 
 Y = load_airline()
 CV = ExpandingWindowSplitter(initial_window=96, step_length=12, fh=list(range(1, 13)))
@@ -213,7 +214,10 @@ def test_tunes_a_gru_forecaster_in_a_pipeline():
         backend="None",
     ).fit(Y, fh=[1, 2, 3])
     assert search.n_iter_ == 2 and np.isfinite(search.best_score_)
-    assert search.best_forecaster_.get_params()["gru__hidden_size"] in (4, 8)
+    assert search.best_params_["gru__hidden_size"] in (4, 8)
+    if search.best_index_ != 0:  # the refit is the mean with the pipeline as given
+        selected = dict(search.best_forecaster_.forecasters_)["selected"]
+        assert selected.get_params()["gru__hidden_size"] in (4, 8)
     interval = search.predict_interval(coverage=0.9)
     assert interval.shape == (3, 2)
     restored = pickle.loads(pickle.dumps(search))
@@ -378,6 +382,14 @@ def test_ranks_are_sklearns_ties_share_the_best_rank_and_failures_come_last():
     assert (rank[scores.isna()] == n_scored + 1).all()
 
 
+def _refitted(search):
+    """The refitted forecasters behind best_forecaster_ (both members of a mean)."""
+    best = search.best_forecaster_
+    if isinstance(best, MeanForecaster):
+        return [forecaster for _, forecaster in best.forecasters_]
+    return [best]
+
+
 def test_the_refit_has_the_horizon_cross_validation_scored():
     forecaster = GRUForecaster(**GRUForecaster.get_test_params()[0])
     assert forecaster.horizon is None
@@ -390,7 +402,7 @@ def test_the_refit_has_the_horizon_cross_validation_scored():
     ).fit(Y, fh=range(1, 7))
     # every candidate is the 6-step network the refit trains, scored on 3 steps
     assert search.best_params_["horizon"] == 6
-    assert search.best_forecaster_.horizon_ == 6
+    assert all(f.horizon_ == 6 for f in _refitted(search))
     assert all(params["horizon"] == 6 for params in search.cv_results_["params"])
     assert len(search.predict()) == 6
 
@@ -405,17 +417,17 @@ def test_the_refit_has_the_horizon_cross_validation_scored():
 
     # without an fh at fit, the splitter's
     later = one_candidate(forecaster).fit(Y)
-    assert later.best_forecaster_.horizon_ == 3
+    assert all(f.horizon_ == 3 for f in _refitted(later))
     assert len(later.predict(fh=[1, 2, 3, 4])) == 4
     # an absolute fh counts by its steps after the cutoff
     absolute = ForecastingHorizon(Y.index[-5:], is_relative=False)
     dated = one_candidate(forecaster).fit(Y[:-5], fh=absolute)
-    assert dated.best_forecaster_.horizon_ == 5
+    assert all(f.horizon_ == 5 for f in _refitted(dated))
     # a horizon the user set (or searches) is left alone
     fixed = one_candidate(forecaster.clone().set_params(horizon=2))
     fixed.fit(Y, fh=range(1, 7))
     assert "horizon" not in fixed.best_params_
-    assert fixed.best_forecaster_.horizon_ == 2
+    assert all(f.horizon_ == 2 for f in _refitted(fixed))
 
 
 def test_the_forecaster_as_given_is_scored_first():
@@ -546,6 +558,62 @@ def test_the_default_selects_the_best_mean():
     assert search.best_score_ == search.cv_results_[column].min()
 
 
+def test_the_refit_is_the_mean_of_the_selected_and_the_forecaster_as_given():
+    search = _drift_search()  # default average_with="untuned"; best row != 0
+    best = search.best_params_["window_length"]
+    assert search.best_index_ != 0 and best is not None
+    assert isinstance(search.best_forecaster_, MeanForecaster)
+    # the selected row still describes the selection
+    column = "mean_test_MeanAbsolutePercentageError"
+    assert search.best_score_ == search.cv_results_[column].min()
+    untuned = NaiveForecaster(strategy="drift").fit(Y, fh=[1, 2, 3])
+    selected = NaiveForecaster(strategy="drift", window_length=best).fit(
+        Y, fh=[1, 2, 3]
+    )
+    expected = (untuned.predict() + selected.predict()) / 2
+    pd.testing.assert_series_equal(search.predict(), expected)
+    # interval bounds are the means of the members' bounds (quantile averaging)
+    bounds = [f.predict_interval(coverage=0.9).to_numpy() for f in (untuned, selected)]
+    np.testing.assert_allclose(
+        search.predict_interval(coverage=0.9).to_numpy(), np.mean(bounds, axis=0)
+    )
+    # after update, both members forecast from the new data
+    search.update(Y.iloc[-12:] + 10.0, update_params=False)
+    assert search.predict().index[0] == search.cutoff[0] + 1
+
+
+def test_average_with_none_refits_the_selected_candidate_alone():
+    search = _drift_search(average_with=None)
+    best = search.best_params_["window_length"]
+    assert isinstance(search.best_forecaster_, NaiveForecaster)
+    expected = NaiveForecaster(strategy="drift", window_length=best).fit(
+        Y, fh=[1, 2, 3]
+    )
+    pd.testing.assert_series_equal(search.predict(), expected.predict())
+
+
+def test_no_mean_when_the_forecaster_as_given_is_selected():
+    search = _drift_search(tie_break="untuned")
+    assert search.best_index_ == 0 and isinstance(
+        search.best_forecaster_, NaiveForecaster
+    )
+
+
+@pytest.mark.parametrize("value", ["best", "top-3", True])
+def test_average_with_is_validated(value):
+    with pytest.raises(ValueError, match="average_with"):
+        naive_search(average_with=value).fit(Y, fh=[1, 2, 3])
+
+
+def test_mean_forecaster_needs_named_distinct_members():
+    with pytest.raises(ValueError, match="distinct names"):
+        MeanForecaster([("a", NaiveForecaster()), ("a", NaiveForecaster())])
+    with pytest.raises(ValueError, match="non-empty list"):
+        MeanForecaster([])
+    with pytest.raises(ValueError, match="name, forecaster"):
+        MeanForecaster([NaiveForecaster()])
+
+
 def test_tie_break_is_validated():
     with pytest.raises(ValueError, match="tie_break"):
         naive_search(tie_break="simplest").fit(Y, fh=[1, 2, 3])
@@ -593,6 +661,8 @@ def test_no_tie_break_without_the_forecaster_as_given():
     error = results.loc[best, column.replace("mean_", "std_")] / np.sqrt(4)
     assert best != 0 and results.loc[0, column] - results.loc[best, column] <= error
     assert untuned.best_index_ == best_mean.best_index_ == best
+    # nor a mean with it (average_with="untuned" is the default)
+    assert not isinstance(best_mean.best_forecaster_, MeanForecaster)
 
 
 @pytest.mark.parametrize("value", [0, -2, 1.5, "2", None])

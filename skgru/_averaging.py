@@ -1,0 +1,183 @@
+"""MeanForecaster: the mean of a few forecasters' point forecasts and quantiles.
+
+:class:`~skgru.ForecastingWhaleSearchCV` returns one (``average_with="untuned"``):
+the mean of the selected candidate and the forecaster as given. sktime's
+``EnsembleForecaster`` averages point forecasts only; this one averages the
+quantiles too (quantile averaging, "Vincentization": Ratcliff, 1979; Lichtendahl,
+Grushka-Cockayne & Winkler, 2013), so the tuned forecaster keeps its intervals.
+"""
+
+from functools import reduce
+from operator import add
+
+from sktime.forecasting.base import BaseForecaster
+
+__all__ = ["MeanForecaster"]
+
+#: Capabilities the mean has only when every member has them.
+_ALL_TAGS = (
+    "capability:pred_int",
+    "capability:multivariate",
+    "capability:exogenous",
+    "capability:insample",
+    "capability:pred_int:insample",
+    "capability:missing_values",
+    "capability:unequal_length",
+)
+
+
+class MeanForecaster(BaseForecaster):
+    """The equally weighted mean of several forecasters.
+
+    Each member is cloned and fitted on the same data; the point forecast is the
+    mean of the members' point forecasts, and each quantile forecast (so each
+    interval bound) is the mean of the members' quantiles at the same level. The
+    averaged interval's width is the mean of the members' widths: when the
+    members' errors partly cancel, it is conservative (covers at least as often
+    as the members do on average).
+
+    Parameters
+    ----------
+    forecasters : list of (str, sktime forecaster)
+        Named members, at least one; the names must be distinct. Probabilistic
+        forecasts need every member to have them (``capability:pred_int``).
+
+    Attributes
+    ----------
+    forecasters_ : list of (str, sktime forecaster)
+        The fitted clones, in the order given.
+
+    Raises
+    ------
+    ValueError
+        From the constructor, if ``forecasters`` is empty or not a list of
+        distinct ``(name, forecaster)`` pairs.
+
+    See Also
+    --------
+    sktime.forecasting.compose.EnsembleForecaster : Point forecasts only, with
+        weights and other aggregations.
+
+    References
+    ----------
+    Lichtendahl, K. C., Grushka-Cockayne, Y. and Winkler, R. L. (2013). Is it
+    better to average probabilities or quantiles? *Management Science* 59(7),
+    1594-1611.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime.forecasting.naive import NaiveForecaster
+    >>> from skgru._averaging import MeanForecaster
+    >>> mean = MeanForecaster(
+    ...     [("last", NaiveForecaster()), ("drift", NaiveForecaster("drift"))]
+    ... )
+    >>> mean.fit(load_airline(), fh=[1, 2]).predict().round(1).tolist()
+    [433.1, 434.2]
+    """
+
+    _tags = {
+        "authors": ["skgru developers"],
+        "maintainers": ["skgru developers"],
+        "object_type": "forecaster",
+        "y_inner_mtype": ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"],
+        "X_inner_mtype": ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"],
+        "capability:pred_int": True,
+        "capability:multivariate": True,
+        "capability:exogenous": True,
+        "capability:unequal_length": True,
+        "requires-fh-in-fit": False,
+        "fit_is_empty": False,
+    }
+    _config = {"remember_data": False}
+
+    def __init__(self, forecasters):
+        self.forecasters = forecasters
+        super().__init__()
+        # BaseForecaster only creates these when remember_data is on at
+        # construction; set_config can switch it on later.
+        self._y = getattr(self, "_y", None)
+        self._X = getattr(self, "_X", None)
+        names = [pair[0] for pair in forecasters] if _is_pairs(forecasters) else None
+        if not names or len(set(names)) != len(names):
+            raise ValueError(
+                "forecasters must be a non-empty list of (name, forecaster) pairs "
+                f"with distinct names, got {forecasters!r}."
+            )
+        members = [forecaster for _, forecaster in forecasters]
+        tags = {tag: all(f.get_tag(tag, False) for f in members) for tag in _ALL_TAGS}
+        tags["requires-fh-in-fit"] = any(
+            f.get_tag("requires-fh-in-fit") for f in members
+        )
+        self.set_tags(**tags)
+
+    def _fit(self, y, X, fh):
+        self.forecasters_ = [
+            (name, forecaster.clone().fit(y=y, X=X, fh=fh))
+            for name, forecaster in self.forecasters
+        ]
+        return self
+
+    def _predict(self, fh, X):
+        return _mean([f.predict(fh=fh, X=X) for _, f in self.forecasters_])
+
+    def _predict_quantiles(self, fh, X, alpha):
+        return _mean(
+            [f.predict_quantiles(fh=fh, X=X, alpha=alpha) for _, f in self.forecasters_]
+        )
+
+    def _update(self, y, X=None, update_params=True):
+        for _, forecaster in self.forecasters_:
+            forecaster.update(y=y, X=X, update_params=update_params)
+        return self
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Return testing parameter settings for the estimator.
+
+        Parameters
+        ----------
+        parameter_set : str, default="default"
+            Name of the set of test parameters to return.
+
+        Returns
+        -------
+        params : list of dict
+            Two naive forecasters; a naive and a trend forecaster.
+        """
+        from sktime.forecasting.naive import NaiveForecaster
+        from sktime.forecasting.trend import TrendForecaster
+
+        return [
+            {
+                "forecasters": [
+                    ("last", NaiveForecaster()),
+                    ("mean", NaiveForecaster(strategy="mean")),
+                ]
+            },
+            {
+                "forecasters": [
+                    ("naive", NaiveForecaster()),
+                    ("trend", TrendForecaster()),
+                ]
+            },
+        ]
+
+
+def _is_pairs(forecasters):
+    return (
+        isinstance(forecasters, list)
+        and len(forecasters) > 0
+        and all(
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], BaseForecaster)
+            for pair in forecasters
+        )
+    )
+
+
+def _mean(frames):
+    """Elementwise mean of forecasts with the same index and columns."""
+    return reduce(add, frames) / len(frames)
