@@ -15,6 +15,7 @@ Run from the repository root::
     python benchmarks/bench_tuned_forecast.py            # 5 agents x 3 iterations
     python benchmarks/bench_tuned_forecast.py --quick    # 3 x 2, about 20 min, 2 cores
     python benchmarks/bench_tuned_forecast.py --quick --tie-break untuned --tuned-only
+    python benchmarks/bench_tuned_forecast.py --quick --average-with none --tuned-only
 """
 
 import argparse
@@ -42,7 +43,7 @@ from skgru import ForecastingWhaleSearchCV, GRUForecaster
 FH = list(range(1, 13))
 
 
-def tuned_gru(n_agents, max_iter, seed, tie_break=None):
+def tuned_gru(n_agents, max_iter, seed, tie_break=None, average_with="untuned"):
     return ForecastingWhaleSearchCV(
         GRUForecaster(random_state=seed),
         cv=ExpandingWindowSplitter(initial_window=48, step_length=12, fh=FH),
@@ -54,6 +55,7 @@ def tuned_gru(n_agents, max_iter, seed, tie_break=None):
         backend_params={"n_jobs": 2},
         random_state=seed,
         tie_break=tie_break,
+        average_with=average_with,
     )
 
 
@@ -68,6 +70,13 @@ def main():
         help="the tuner's tie_break (default: the best mean CV score)",
     )
     parser.add_argument(
+        "--average-with",
+        choices=["untuned", "none"],
+        default="untuned",
+        help="the tuner's average_with (default: 'untuned', the tuner's default; "
+        "'none' refits the selected candidate alone)",
+    )
+    parser.add_argument(
         "--tuned-only", action="store_true", help="skip the untuned and baselines"
     )
     args = parser.parse_args()
@@ -80,7 +89,13 @@ def main():
     log_deseasonalize = [("log", LogTransformer()), ("ds", Deseasonalizer(sp=12))]
     contenders = {
         f"GRUForecaster tuned by ForecastingWhaleSearchCV ({n_agents}x{max_iter})": (
-            tuned_gru(n_agents, max_iter, args.seed, args.tie_break)
+            tuned_gru(
+                n_agents,
+                max_iter,
+                args.seed,
+                args.tie_break,
+                None if args.average_with == "none" else args.average_with,
+            )
         ),
         "GRUForecaster (default)": GRUForecaster(random_state=args.seed),
         "Ridge reduction, log+deseasonalize": TransformedTargetForecaster(
