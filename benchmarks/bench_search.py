@@ -279,6 +279,7 @@ def run_airline(seed, n_agents, max_iter, init="random", boundary="clip"):
             random_state=seed,
             init=init,
             boundary=boundary,
+            average_with=None,  # the selected candidate, as random search and TPE
         ),
     )
     budget = int(whale.n_evaluations_)

@@ -5,7 +5,8 @@ candidate of each search on the training part and scores it on the holdout, so
 any rule that picks a row of ``cv_results_`` from the cross-validation alone can
 be compared on the same searches, without searching again:
 
-- ``best mean``: the best mean CV score (``ForecastingWhaleSearchCV``'s default);
+- ``best mean``: the best mean CV score (``ForecastingWhaleSearchCV`` with
+  ``average_with=None``);
 - ``one-SE untuned``: ``tie_break="untuned"`` (the forecaster as given, row 0,
   when it is within one standard error of the best);
 - ``best median`` and ``best worst fold``: the fold scores' median or maximum;
@@ -13,7 +14,8 @@ be compared on the same searches, without searching again:
 - ``dominates untuned``: the best mean among the candidates that beat the
   forecaster as given on every fold, else the forecaster as given;
 - ``top-3 mean``: the mean forecast of the three best means;
-- ``untuned + best``: the mean forecast of the forecaster as given and the best.
+- ``untuned + best``: the mean forecast of the forecaster as given and the best
+  (the tuner's default, ``average_with="untuned"``).
 
 The yardstick is the untuned forecaster's seed-to-seed spread (``--seeds``
 fits), as in ``bench_tuned_holdout.py``; ``untuned`` is row 0 (seed 0).

@@ -180,8 +180,10 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Print one line per iteration when positive.
     return_n_best_forecasters : int, default=1
         Keep n forecasters (refitted when ``refit``) in ``n_best_forecasters_``:
-        the selected one (``best_forecaster_``, not refitted twice), then the
-        others by rank; -1 keeps all.
+        ``best_forecaster_`` (not refitted twice; the mean with the forecaster
+        as given under ``average_with="untuned"``), then the other candidates by
+        rank, each refitted alone (the forecaster as given too, when it ranks
+        among them); -1 keeps all.
     error_score : "raise" or numeric, default=np.nan
         Score given to a fold whose fit or prediction fails, and the mean score of
         a candidate with such a fold; the search goes on. Such a candidate ranks
@@ -213,8 +215,9 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         (a searched name it does not have). Either way ``cv_results_`` ranks by
         mean score and
         ``best_score_history_`` and the ``verbose`` lines follow the best mean;
-        ``best_index_``, ``best_params_``, ``best_score_`` and
-        ``best_forecaster_`` describe the selected row.
+        ``best_index_``, ``best_params_`` and ``best_score_`` describe the
+        selected row, and ``best_forecaster_`` is its refit (or that refit's
+        mean with the forecaster as given, see ``average_with``).
     init : {"random", "latinhypercube"}, default="random"
         How the whales' first positions are drawn, as in
         :class:`~skgru.WhaleSearchCV`.
@@ -247,16 +250,18 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         ``average_with="untuned"`` and a selected candidate other than the
         forecaster as given, the mean of the two (see ``average_with``).
     best_params_ : dict
-        Its parameters.
+        The selected candidate's parameters (not the mean's).
     best_score_ : float
-        Its mean cross-validated score, in the metric's units.
+        The selected candidate's mean cross-validated score, in the metric's
+        units.
     best_index_ : int
-        Its row in ``cv_results_`` (see ``tie_break``).
+        The selected candidate's row in ``cv_results_`` (see ``tie_break``).
     cv_results_ : pd.DataFrame
         One row per distinct candidate of every iteration.
     n_best_forecasters_, n_best_scores_ : list
         ``best_forecaster_``, then the next best by rank, as ``(rank,
-        forecaster)`` pairs (the rank as a string, as in sktime) and mean scores.
+        forecaster)`` pairs (the rank as a string, as in sktime) and mean scores
+        (the first: the selected candidate's rank and score).
     best_score_history_ : list of float
         Best score after each iteration, in the metric's units.
     n_iter_ : int

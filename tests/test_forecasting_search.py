@@ -505,8 +505,8 @@ def test_the_default_search_space_tunes_a_gru_forecaster():
 
 
 def _drift_search(**kwargs):
+    kwargs.setdefault("forecaster", NaiveForecaster(strategy="drift"))
     return naive_search(
-        forecaster=NaiveForecaster(strategy="drift"),
         param_distributions={"window_length": [2, 3, 6, 12, 24, 36]},
         n_agents=4,
         max_iter=2,
@@ -577,9 +577,47 @@ def test_the_refit_is_the_mean_of_the_selected_and_the_forecaster_as_given():
     np.testing.assert_allclose(
         search.predict_interval(coverage=0.9).to_numpy(), np.mean(bounds, axis=0)
     )
-    # after update, both members forecast from the new data
-    search.update(Y.iloc[-12:] + 10.0, update_params=False)
-    assert search.predict().index[0] == search.cutoff[0] + 1
+    # update (inner_only) moves both members to the new data
+    later = _drift_search(update_behaviour="inner_only")
+    new = pd.Series(
+        Y.iloc[-12:].to_numpy() + 50.0,
+        index=pd.period_range("1961-01", periods=12, freq="M"),
+        name=Y.name,
+    )
+    later.update(new, update_params=False)
+    for member in (untuned, selected):
+        member.update(new, update_params=False)
+    expected = (untuned.predict() + selected.predict()) / 2
+    assert str(later.cutoff[0]) == "1961-12"
+    pd.testing.assert_series_equal(later.predict(), expected)
+
+
+def test_no_mean_with_a_forecaster_as_given_that_failed():
+    # the forecaster as given (window 500) fails on every fold: the refit is the
+    # selected candidate alone, not a mean with a forecaster that cannot fit
+    search = _drift_search(
+        forecaster=NaiveForecaster(strategy="drift", window_length=500)
+    )
+    assert search.cv_results_.loc[0, "rank_test_MeanAbsolutePercentageError"] == len(
+        search.cv_results_
+    )
+    assert search.best_index_ != 0
+    assert isinstance(search.best_forecaster_, NaiveForecaster)
+    assert search.best_forecaster_.get_params()["window_length"] != 500
+
+
+def test_mean_forecaster_passes_x_on_when_any_member_uses_it():
+    from sklearn.linear_model import LinearRegression
+    from sktime.forecasting.compose import YfromX
+
+    x = pd.DataFrame({"x": np.arange(len(Y), dtype=float)}, index=Y.index)
+    members = [("naive", NaiveForecaster()), ("x", YfromX(LinearRegression()))]
+    mean = MeanForecaster(members)
+    assert mean.get_tag("capability:exogenous") is True
+    mean.fit(Y.iloc[:-2], X=x.iloc[:-2], fh=[1, 2])
+    alone = [f.clone().fit(Y.iloc[:-2], X=x.iloc[:-2], fh=[1, 2]) for _, f in members]
+    expected = sum(f.predict(X=x.iloc[-2:]) for f in alone) / 2
+    pd.testing.assert_series_equal(mean.predict(X=x.iloc[-2:]), expected)
 
 
 def test_average_with_none_refits_the_selected_candidate_alone():
