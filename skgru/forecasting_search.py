@@ -432,10 +432,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             and self.best_index_ != 0
             and not failed[0]
         )
-        self.best_forecaster_ = (
-            self._refitted_mean(results.loc[0, "params"], self.best_params_, y, X, fh)
-            if averaged
-            else self._refitted(self.best_params_, y, X, fh)
+        self.best_forecaster_ = self._refitted(
+            self.best_params_, y, X, fh, results.loc[0, "params"] if averaged else None
         )
         # the selected forecaster first, then the others by rank
         by_rank = results.sort_values(f"rank_{name}", kind="stable").index
@@ -454,21 +452,18 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             self.n_best_scores_.append(results.loc[i, f"mean_{name}"])
         return self
 
-    def _refitted(self, params, y, X, fh):
-        """A clone of ``forecaster`` with ``params``, fitted on all data (``refit``)."""
-        forecaster = self.forecaster.clone().set_params(**params)
-        if self.refit:
-            forecaster.fit(y=y, X=X, fh=fh)
-        return forecaster
+    def _refitted(self, params, y, X, fh, untuned_params=None):
+        """A clone of ``forecaster`` with ``params``, fitted on all data (``refit``).
 
-    def _refitted_mean(self, untuned_params, params, y, X, fh):
-        """The mean of the forecaster as given and the selected candidate."""
-        forecaster = MeanForecaster(
-            [
-                ("untuned", self.forecaster.clone().set_params(**untuned_params)),
-                ("selected", self.forecaster.clone().set_params(**params)),
-            ]
-        )
+        With ``untuned_params`` (row 0's, see ``average_with``), the mean of that
+        clone and one with ``untuned_params``.
+        """
+        forecaster = self.forecaster.clone().set_params(**params)
+        if untuned_params is not None:
+            untuned = self.forecaster.clone().set_params(**untuned_params)
+            forecaster = MeanForecaster(
+                [("untuned", untuned), ("selected", forecaster)]
+            )
         if self.refit:
             forecaster.fit(y=y, X=X, fh=fh)
         return forecaster
