@@ -182,8 +182,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Keep n forecasters (refitted when ``refit``) in ``n_best_forecasters_``:
         ``best_forecaster_`` (not refitted twice; the mean with the forecaster
         as given under ``average_with="untuned"``), then the other candidates by
-        rank, each refitted alone (the forecaster as given too, when it ranks
-        among them); -1 keeps all.
+        rank, each refitted alone (the forecaster as given, when it ranks among
+        them, is the mean's member, not refitted again); -1 keeps all.
     error_score : "raise" or numeric, default=np.nan
         Score given to a fold whose fit or prediction fails, and the mean score of
         a candidate with such a fold; the search goes on. Such a candidate ranks
@@ -440,13 +440,20 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         order = [self.best_index_, *(i for i in by_rank if i != self.best_index_)]
         n_best = self.return_n_best_forecasters
         n_best = len(order) if n_best == -1 else min(n_best, len(order))
+        # refits already made: the selected one and, inside the mean, row 0's
+        refitted = {self.best_index_: self.best_forecaster_}
+        mean = self.best_forecaster_
+        members = getattr(mean, "forecasters_", None) if self.refit else None
+        # a list of (name, forecaster) unless sktime vectorized the mean (it then
+        # keeps a DataFrame of per-column means under the same name)
+        if averaged and isinstance(members, list):
+            refitted[0] = dict(members)["untuned"]
         self.n_best_forecasters_, self.n_best_scores_ = [], []
         for i in order[:n_best]:
-            forecaster = (
-                self.best_forecaster_
-                if i == self.best_index_
-                else self._refitted(results.loc[i, "params"], y, X, fh)
-            )
+            if i in refitted:
+                forecaster = refitted[i]
+            else:
+                forecaster = self._refitted(results.loc[i, "params"], y, X, fh)
             rank = str(int(results.loc[i, f"rank_{name}"]))
             self.n_best_forecasters_.append((rank, forecaster))
             self.n_best_scores_.append(results.loc[i, f"mean_{name}"])

@@ -620,6 +620,26 @@ def test_mean_forecaster_passes_x_on_when_any_member_uses_it():
     pd.testing.assert_series_equal(mean.predict(X=x.iloc[-2:]), expected)
 
 
+def test_every_candidate_is_refitted_once_with_the_mean(monkeypatch):
+    fits = []
+    original = NaiveForecaster.fit
+
+    def counting_fit(self, *args, **kwargs):
+        fits.append(self.get_params()["window_length"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NaiveForecaster, "fit", counting_fit)
+    search = _drift_search(return_n_best_forecasters=-1)
+    n_rows = len(search.cv_results_)
+    # 4 folds per candidate, then one refit per candidate: the untuned one inside
+    # the mean is not refitted again for n_best_forecasters_
+    assert isinstance(search.best_forecaster_, MeanForecaster)
+    assert len(fits) == 4 * n_rows + n_rows
+    untuned = dict(search.best_forecaster_.forecasters_)["untuned"]
+    assert any(f is untuned for _, f in search.n_best_forecasters_)
+    assert len(search.n_best_forecasters_) == n_rows
+
+
 def test_average_with_none_refits_the_selected_candidate_alone():
     search = _drift_search(average_with=None)
     best = search.best_params_["window_length"]
