@@ -31,6 +31,7 @@ from skgru._search_loop import (
     initial_candidate,
     run_whale_search,
 )
+from skgru._warnings import user_stacklevel
 from skgru.space import ParamSpace
 from skgru.woa import SEARCH_BOUNDARY, SEARCH_INIT, SEARCH_VARIANT
 
@@ -102,7 +103,7 @@ def _fit_and_score(params, meta):
     """
     name = meta["scoring_name"]
     forecaster = meta["forecaster"].clone().set_params(**params)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         _use_filters(meta["warning_filters"])
         folds = evaluate(
             forecaster,
@@ -126,6 +127,8 @@ def _fit_and_score(params, meta):
     pred_time = [c for c in folds if c.startswith("pred") and c.endswith("_time")]
     row["mean_pred_time"] = float(folds[pred_time].sum(axis=1).mean())
     row["params"] = params
+    # shown by the caller's process (see ``_run_search``), each kind once
+    row["warnings"] = list(dict.fromkeys((w.category, str(w.message)) for w in caught))
     return row
 
 
@@ -194,7 +197,10 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         Parallel backend of sktime's ``parallelize``: "None", "loky",
         "multiprocessing", "threading", "joblib", "dask", "ray". The warning
         filters in force when ``fit`` is called hold in the workers too (as
-        scikit-learn's ``Parallel`` passes them on).
+        scikit-learn's ``Parallel`` passes them on), and what the candidates
+        warn is shown by the calling process, at the line that called ``fit``:
+        each message once per candidate (not once per fold), catchable with
+        ``warnings.catch_warnings`` or ``pytest.warns`` whatever the backend.
     backend_params : dict, default=None
         Passed to the backend, e.g. ``{"n_jobs": 2}``.
     random_state : int, RandomState instance, Generator or None, default=None
@@ -543,6 +549,11 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
                 backend=self.backend,
                 backend_params=self.backend_params or {},
             )
+            for row in batch:
+                # at the caller's ``fit`` line whatever the backend, not at a
+                # worker's frame; the filters in force decide what shows
+                for category, message in row.pop("warnings"):
+                    warnings.warn(message, category, stacklevel=user_stacklevel())
             rows.extend(batch)
             # a failed candidate is the worst for the whales, whatever error_score
             return [

@@ -125,6 +125,34 @@ def test_the_callers_warning_filters_hold_in_loky_workers():
     assert search.cv_results_["mean_test_MeanAbsolutePercentageError"].notna().all()
 
 
+@pytest.mark.parametrize("backend", ["None", "loky"])
+def test_candidate_warnings_reach_the_caller_once_each_at_its_line(backend):
+    # max_epochs=1 stops short; each candidate warns on each of its 2 folds
+    search = naive_search(
+        forecaster=GRUForecaster(hidden_size=2, max_epochs=1, random_state=0),
+        cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1]),
+        param_distributions={"learning_rate": [0.01, 0.02]},
+        n_agents=2,
+        max_iter=1,
+        refit=False,
+        backend=backend,
+        backend_params={"n_jobs": 2} if backend == "loky" else None,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(Y, fh=[1])
+    shown = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    # caught in this process (a worker's warning used to print from the worker),
+    # one per candidate, named after it, at the line of search.fit above
+    rates = [params.get("learning_rate", 0.005) for params in search.cv_results_.params]
+    messages = [str(w.message) for w in shown]
+    assert len(set(rates)) == 2 and len(messages) == 2
+    assert all("max_epochs=1 reached" in message for message in messages)
+    # the forecaster as given is named without learning_rate (its default)
+    assert sum("learning_rate=" in message for message in messages) == 1
+    assert {w.filename for w in shown} == {__file__}
+
+
 def test_a_probabilistic_metric_scores_the_candidates():
     # sktime's evaluate names the prediction time after the method it calls
     search = naive_search(
