@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
+from sktime.exceptions import FitFailedWarning
 from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.model_evaluation import evaluate
 from sktime.forecasting.model_selection._base import BaseGridSearch
@@ -99,25 +100,39 @@ def _fit_and_score(params, meta):
     ``error_score`` (NaN by default), not the mean over the folds it survived, and
     ``"failed"`` is True: the search ranks it after every candidate that scored
     on all folds, whatever ``error_score`` is (a numeric ``error_score`` such as 0
-    would otherwise be the best possible error).
+    would otherwise be the best possible error). Such a candidate gives one
+    ``FitFailedWarning`` that names it, its failed folds and the exception
+    (sktime's ``evaluate`` warns once per fold, without the exception).
     """
     name = meta["scoring_name"]
-    forecaster = meta["forecaster"].clone().set_params(**params)
+    error_score = meta["error_score"]
     with warnings.catch_warnings(record=True) as caught:
         _use_filters(meta["warning_filters"])
-        folds = evaluate(
-            forecaster,
-            cv=meta["cv"],
-            y=meta["y"],
-            X=meta["X"],
-            strategy=meta["strategy"],
-            scoring=meta["scoring"],
-            error_score=meta["error_score"],
-        )
-    scores = folds[name].to_numpy(dtype=float)
-    failed = bool((folds["cutoff"].isna() | np.isnan(scores)).any())
+        cause = None
+        try:
+            # "raise" first: sktime's evaluate drops a failed fold's exception
+            folds = _evaluate(params, meta, "raise")
+        except Exception as exc:
+            if error_score == "raise":
+                raise
+            cause = f"{type(exc).__name__}: {exc}"
+            with warnings.catch_warnings():
+                # sktime's warning of each failed fold; one for the candidate below
+                warnings.filterwarnings("ignore", category=FitFailedWarning)
+                folds = _evaluate(params, meta, error_score)
+        scores = folds[name].to_numpy(dtype=float)
+        failed_folds = folds["cutoff"].isna().to_numpy() | np.isnan(scores)
+        failed = bool(failed_folds.any())
+        if failed:
+            warnings.warn(
+                f"Candidate {params} failed on {failed_folds.sum()} of "
+                f"{len(scores)} folds ({cause or 'the metric gave NaN'}); it scores "
+                f"error_score={error_score!r} and ranks last. Set "
+                "error_score='raise' to raise the error.",
+                FitFailedWarning,
+                stacklevel=2,
+            )
     # with error_score="raise" a failure has raised: only a metric's NaN is left
-    error_score = meta["error_score"]
     fallback = np.nan if isinstance(error_score, str) else float(error_score)
     mean = fallback if failed else scores.mean()
     row = {f"mean_{name}": mean, f"std_{name}": scores.std(), "failed": failed}
@@ -130,6 +145,19 @@ def _fit_and_score(params, meta):
     # shown by the caller's process (see ``_run_search``), each kind once
     row["warnings"] = list(dict.fromkeys((w.category, str(w.message)) for w in caught))
     return row
+
+
+def _evaluate(params, meta, error_score):
+    """sktime's ``evaluate`` of a fresh clone with ``params`` on the search's folds."""
+    return evaluate(
+        meta["forecaster"].clone().set_params(**params),
+        cv=meta["cv"],
+        y=meta["y"],
+        X=meta["X"],
+        strategy=meta["strategy"],
+        scoring=meta["scoring"],
+        error_score=error_score,
+    )
 
 
 class ForecastingWhaleSearchCV(BaseGridSearch):

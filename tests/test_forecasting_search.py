@@ -9,6 +9,7 @@ import pytest
 from scipy.stats import randint, uniform
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sktime.datasets import load_airline
+from sktime.exceptions import FitFailedWarning
 from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
@@ -256,10 +257,20 @@ def test_failing_candidates_follow_error_score_and_the_search_goes_on():
     search = naive_search(
         param_distributions={"window_length": [3, 10_000]}, n_agents=4, max_iter=2
     )
-    with pytest.warns(Warning):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         search.fit(Y, fh=[1, 2, 3])
     scores = search.cv_results_["mean_test_MeanAbsolutePercentageError"]
     assert scores.isna().sum() == 1 and search.best_params_ == {"window_length": 3}
+    # one warning for the candidate, with the exception sktime's evaluate drops,
+    # not one per fold
+    failures = [str(w.message) for w in caught if w.category is FitFailedWarning]
+    assert len(failures) == 1
+    assert failures[0].startswith(
+        "Candidate {'window_length': 10000} failed on 4 of 4 folds (ValueError: The "
+        "window_length_: 10000 is larger than the training series.)"
+    )
+    assert "error_score=nan and ranks last" in failures[0]
     with pytest.raises(Exception, match="window"):
         naive_search(
             param_distributions={"window_length": [10_000]}, error_score="raise"
