@@ -1,5 +1,6 @@
 """skgru: GRU networks and whale-optimization search for scikit-learn and sktime."""
 
+from skgru._averaging import MeanForecaster
 from skgru.forecaster import GRUForecaster
 from skgru.forecasting_search import ForecastingWhaleSearchCV
 from skgru.plotting import plot_convergence
@@ -12,6 +13,7 @@ __all__ = [
     "ForecastingWhaleSearchCV",
     "GRUForecaster",
     "GRURegressor",
+    "MeanForecaster",
     "ParamSpace",
     "WhaleOptimizer",
     "WhaleSearchCV",

@@ -10,6 +10,7 @@ Grushka-Cockayne & Winkler, 2013), so the tuned forecaster keeps its intervals.
 from functools import reduce
 from operator import add
 
+from sktime.base import _HeterogenousMetaEstimator
 from sktime.forecasting.base import BaseForecaster
 
 __all__ = ["MeanForecaster"]
@@ -30,7 +31,7 @@ _ALL_TAGS = (
 _ANY_TAGS = ("capability:exogenous", "requires-fh-in-fit")
 
 
-class MeanForecaster(BaseForecaster):
+class MeanForecaster(_HeterogenousMetaEstimator, BaseForecaster):
     """The equally weighted mean of several forecasters.
 
     Each member is cloned and fitted on the same data; the point forecast is the
@@ -39,6 +40,12 @@ class MeanForecaster(BaseForecaster):
     the averaged interval's width is the mean of the members' widths. Its
     coverage is measured, not guaranteed (the tuner's refit on the main example
     covered 100% of a 36-month holdout at 90%).
+
+    It is what :class:`~skgru.ForecastingWhaleSearchCV` returns as
+    ``best_forecaster_`` by default (``average_with="untuned"``). As sktime's
+    composites, it exposes its members' parameters as ``<name>__<parameter>``
+    (``get_params``, ``set_params``) and their fitted values in
+    ``get_fitted_params``.
 
     Parameters
     ----------
@@ -72,7 +79,7 @@ class MeanForecaster(BaseForecaster):
     --------
     >>> from sktime.datasets import load_airline
     >>> from sktime.forecasting.naive import NaiveForecaster
-    >>> from skgru._averaging import MeanForecaster
+    >>> from skgru import MeanForecaster
     >>> mean = MeanForecaster(
     ...     [("last", NaiveForecaster()), ("drift", NaiveForecaster("drift"))]
     ... )
@@ -94,6 +101,10 @@ class MeanForecaster(BaseForecaster):
         "fit_is_empty": False,
     }
     _config = {"remember_data": False}
+    # sktime's meta-estimator protocol: nested get_params/set_params by member
+    # name ("selected__window_length") and the members' fitted parameters
+    _steps_attr = "forecasters"
+    _steps_fitted_attr = "forecasters_"
 
     def __init__(self, forecasters):
         self.forecasters = forecasters

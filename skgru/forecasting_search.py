@@ -282,16 +282,28 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     best_forecaster_ : sktime forecaster
         The selected forecaster, refitted on all data when ``refit``; with
         ``average_with="untuned"`` and a selected candidate other than the
-        forecaster as given, the mean of the two (see ``average_with``).
+        forecaster as given, a :class:`~skgru.MeanForecaster` of the two (see
+        ``average_with``), whose members are named ``"untuned"`` and
+        ``"selected"``: ``dict(best_forecaster_.forecasters_)["selected"]`` is
+        the fitted selected candidate, ``get_params()`` lists
+        ``"selected__hidden_size"`` and so on, and the tuner's
+        ``get_fitted_params()`` the members' fitted values
+        (``"selected__window_length"``...).
     best_params_ : dict
-        The selected candidate's parameters (not the mean's).
+        The selected candidate's parameters (not the mean's). They include
+        the parameters the tuner fixed for every candidate: an open ``horizon``
+        of a forecaster that has one (``"horizon"``, or ``"<step>__horizon"`` in
+        a pipeline) set to the largest step of the ``fh`` given to ``fit``.
     best_score_ : float
         The selected candidate's mean cross-validated score, in the metric's
         units.
     best_index_ : int
         The selected candidate's row in ``cv_results_`` (see ``tie_break``).
     cv_results_ : pd.DataFrame
-        One row per distinct candidate of every iteration.
+        One row per distinct candidate of every iteration; the first is the
+        forecaster as given (also when its values are not among the listed
+        ones) unless it lacks a searched parameter. ``params`` include the
+        fixed ``horizon``, as ``best_params_``.
     n_best_forecasters_, n_best_scores_ : list
         ``best_forecaster_``, then the next best by rank, as ``(rank,
         forecaster)`` pairs (the rank as a string, as in sktime) and mean scores

@@ -27,8 +27,7 @@ from sktime.transformations.series.boxcox import LogTransformer
 from sktime.transformations.series.detrend import Deseasonalizer
 from sktime.utils.estimator_checks import check_estimator, parametrize_with_checks
 
-from skgru import ForecastingWhaleSearchCV, GRUForecaster
-from skgru._averaging import MeanForecaster
+from skgru import ForecastingWhaleSearchCV, GRUForecaster, MeanForecaster
 
 Y = load_airline()
 CV = ExpandingWindowSplitter(initial_window=96, step_length=12, fh=list(range(1, 13)))
@@ -700,6 +699,37 @@ def test_no_mean_when_the_forecaster_as_given_is_selected():
 def test_average_with_is_validated(value):
     with pytest.raises(ValueError, match="average_with"):
         naive_search(average_with=value).fit(Y, fh=[1, 2, 3])
+
+
+@parametrize_with_checks(MeanForecaster, obj_varname="estimator")
+def test_mean_forecaster_sktime_conformance(estimator, test_name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(estimator, tests_to_run=test_name, raise_exceptions=True)
+
+
+def test_mean_forecaster_exposes_its_members_parameters_and_fitted_values():
+    mean = MeanForecaster(
+        [("last", NaiveForecaster()), ("mean", NaiveForecaster(strategy="mean"))]
+    )
+    params = mean.get_params()
+    assert params["last__strategy"] == "last" and params["mean__strategy"] == "mean"
+    changed = mean.clone().set_params(mean__window_length=12, last__strategy="drift")
+    changed.fit(Y, fh=[1, 2])
+    expected = (
+        NaiveForecaster(strategy="drift").fit(Y, fh=[1, 2]).predict()
+        + NaiveForecaster(strategy="mean", window_length=12).fit(Y, fh=[1, 2]).predict()
+    ) / 2
+    pd.testing.assert_series_equal(changed.predict(), expected)
+    assert changed.get_fitted_params()["mean__window_length"] == 12
+    # the tuner's fitted parameters reach the members of its mean
+    search = _drift_search()
+    assert isinstance(search.best_forecaster_, MeanForecaster)
+    fitted = search.get_fitted_params()
+    selected = dict(search.best_forecaster_.forecasters_)["selected"]
+    best = search.best_params_["window_length"]
+    assert fitted["selected__window_length"] == best
+    assert selected.get_params()["window_length"] == best
 
 
 def test_mean_forecaster_needs_named_distinct_members():
