@@ -24,6 +24,16 @@ def _package_dirs():
 
 _DIRS = _package_dirs()
 
+#: Where a worker's stack begins (joblib's loky and threading backends, Python's
+#: pools): a frame there means no line of the user's code called this one.
+_WORKER_MODULES = ("multiprocessing", "concurrent", "threading")
+_WORKER_FILES = tuple(
+    os.path.realpath(path)
+    for path in (
+        os.path.join(os.path.dirname(os.__file__), name) for name in _WORKER_MODULES
+    )
+)
+
 
 def user_stacklevel():
     """``stacklevel`` for a ``warnings.warn`` in the calling function.
@@ -33,6 +43,12 @@ def user_stacklevel():
     warning names the user's line whatever the depth of the call, e.g.
     ``forecaster.fit(...)`` in a script, or ``search.fit(...)`` for a candidate
     fitted inside a search.
+
+    In a worker of a parallel search (``n_jobs``) no user's line is on the
+    stack: the first frame outside is the worker machinery of
+    ``multiprocessing``, ``concurrent.futures`` or ``threading``, and the
+    warning names the calling function's own line (1), as scikit-learn's
+    estimators' warnings do there.
 
     Returns
     -------
@@ -46,4 +62,6 @@ def user_stacklevel():
     ).startswith(_DIRS):
         frame = frame.f_back
         level += 1
+    if os.path.realpath(frame.f_code.co_filename).startswith(_WORKER_FILES):
+        return 1
     return level

@@ -1,6 +1,7 @@
 """Tests of WhaleSearchCV, the shared run_whale_search loop and plot_convergence."""
 
 import importlib.util
+import os
 import pickle
 import re
 import sys
@@ -1028,3 +1029,30 @@ def test_bad_boundary_is_rejected():
 def test_bad_init_is_rejected():
     with pytest.raises(ValueError, match="'init' parameter of WhaleSearchCV"):
         whale(init="lhs").fit(X, y)
+
+
+def test_warnings_from_parallel_workers_name_skgru_not_the_worker_machinery():
+    # a thread (or process) of a parallel search has no user's line on its stack:
+    # the warning names skgru's own line, as scikit-learn's estimators do there
+    import joblib
+
+    from skgru import GRURegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 6))
+    search = WhaleSearchCV(
+        GRURegressor(hidden_size=2, max_epochs=2, ensemble_size=1, random_state=0),
+        {"learning_rate": [0.01, 0.02]},
+        n_agents=2,
+        max_iter=1,
+        cv=2,
+        random_state=0,
+        n_jobs=2,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with joblib.parallel_config(backend="threading"):
+            search.fit(X, X.sum(axis=1))
+    files = {w.filename for w in caught if "max_epochs=2 reached" in str(w.message)}
+    # the candidates' fits in the worker threads, and the refit at this line
+    assert {os.path.basename(f) for f in files} == {"_gru_base.py", "test_search.py"}
