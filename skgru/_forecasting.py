@@ -571,13 +571,20 @@ def window_and_horizon(
             "longer series or lower window_length (or horizon)."
         )
     if capped:  # after the error: it fits; a horizon set by the user is left alone
+        remedies = ["Pass longer series", "set horizon explicitly"]
+        if window > 1:  # a window of 1 cannot be lowered
+            lower = (
+                "a lower window_length"
+                if window_length is not None
+                else f"a window_length below the automatic {window}"
+            )
+            remedies.insert(1, lower)
         warnings.warn(
             f"GRUForecaster: the shortest series has {shortest + d} time "
             f"points, too few to train the horizon {requested} of fh with "
             f"window_length={window}; the network is trained for "
             f"horizon={horizon} steps and longer steps are forecast "
-            "recursively. Pass longer series, a lower window_length or set "
-            "horizon explicitly.",
+            f"recursively. {', '.join(remedies[:-1])} or {remedies[-1]}.",
             UserWarning,
             stacklevel=user_stacklevel(),
         )

@@ -657,6 +657,25 @@ def test_a_shrunk_horizon_is_a_warning_naming_horizon_and_the_length():
     assert len(f.predict()) == 12
 
 
+@pytest.mark.parametrize(
+    "n, window_length, remedies",
+    [
+        (30, 24, "Pass longer series, a lower window_length or set horizon"),
+        (40, None, "Pass longer series, a window_length below the automatic 10 or"),
+        # the automatic window is already 1: lowering it is no remedy
+        (3, None, "recursively. Pass longer series or set horizon explicitly."),
+    ],
+)
+def test_the_shrunk_horizon_warning_suggests_only_possible_remedies(
+    n, window_length, remedies
+):
+    with pytest.warns(UserWarning, match="too few to train") as record:
+        GRUForecaster(**FAST, window_length=window_length).fit(
+            _seasonal_trend(n), fh=np.arange(1, 37)
+        )
+    assert remedies in str(record[0].message)
+
+
 def test_a_horizon_set_below_fh_is_rolled_out_without_a_warning():
     # the user's (or the tuner's) choice, not a series too short to train it
     with warnings.catch_warnings():
