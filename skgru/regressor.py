@@ -273,6 +273,46 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         incremental = hasattr(self, "trainer_")
         return self._fit(X, y, sample_weight, incremental, epochs=1, partial=True)
 
+    def _check_fitted_layout(self, X):
+        """Refuse an ``X`` whose time steps or channels differ from the fit's.
+
+        Before scikit-learn's ``validate_data``, whose message calls the time
+        steps "features" (kept for a 2D ``X``, where scikit-learn's checks
+        match it, with what it means), and before the channel check, which
+        would count the channels of a 2D ``X`` as 1 on "its third axis".
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is not 2D or 3D, has another number of time steps (second
+            axis) than at fit, or is 2D where the fit's ``X`` had several
+            channels.
+        """
+        check_layout(X)
+        shape = getattr(X, "shape", ())  # arrays, tensors; lists get sklearn's check
+        name = type(self).__name__
+        n_steps = self.n_features_in_
+        if len(shape) == 2 and shape[1] != n_steps:
+            # scikit-learn's wording (its checks match it), then what it means
+            raise ValueError(
+                f"X has {shape[1]} features, but {name} is expecting {n_steps} "
+                "features as input: a 2D X holds one univariate sequence per row, "
+                f"so these are sequences of {shape[1]} time steps where the fit's "
+                f"had {n_steps}."
+            )
+        if len(shape) == 3 and shape[1] != n_steps:
+            raise ValueError(
+                f"X has sequences of {shape[1]} time steps (its second axis), but "
+                f"{name} was fitted on sequences of {n_steps} time steps."
+            )
+        if len(shape) == 2 and self.n_channels_ != 1:
+            raise ValueError(
+                f"X is 2D (one univariate sequence per row), but {name} was "
+                f"fitted on 3D X with {self.n_channels_} features per time step; "
+                f"pass X of shape (n_samples, {self.n_features_in_}, "
+                f"{self.n_channels_})."
+            )
+
     def predict(self, X):
         """Predict the targets of sequences ``X``.
 
@@ -286,15 +326,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         check_is_fitted(self)
-        check_layout(X)
-        shape = getattr(X, "shape", ())  # arrays, tensors; lists get sklearn's check
-        if len(shape) == 3 and shape[1] != self.n_features_in_:
-            # sklearn's own message would call the time steps "features"
-            raise ValueError(
-                f"X has sequences of {shape[1]} time steps (its second axis), but "
-                f"{type(self).__name__} was fitted on sequences of "
-                f"{self.n_features_in_} time steps."
-            )
+        self._check_fitted_layout(X)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype=FLOAT_DTYPES)
         inputs = self._network_inputs(as_sequences(X, self.n_channels_))
         scaled = self.trainer_.predict(inputs).cpu().numpy().astype(np.float64)
@@ -383,7 +415,10 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
                     stacklevel=user_stacklevel(),
                 )
                 incremental = False
-        check_layout(X)
+        if incremental:
+            self._check_fitted_layout(X)
+        else:
+            check_layout(X)
         X, y = validate_data(
             self,
             X,

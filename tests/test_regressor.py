@@ -495,14 +495,31 @@ def test_wrong_layout_message_names_the_expected_layout():
     model = quiet_fit(GRURegressor(**FAST), *sequences(n=30, channels=2))
     with pytest.raises(ValueError, match="features per time step"):
         model.predict(np.zeros((3, 10, 5)))
-    with pytest.raises(ValueError, match="10 features"):
-        model.predict(np.zeros((3, 4)))
-    with pytest.raises(
-        ValueError,
-        match=r"^X has sequences of 4 time steps \(its second axis\), but "
-        "GRURegressor was fitted on sequences of 10 time steps.$",
-    ):
-        model.predict(np.zeros((3, 4, 2)))
+    steps_3d = (
+        r"^X has sequences of 4 time steps \(its second axis\), but "
+        "GRURegressor was fitted on sequences of 10 time steps.$"
+    )
+    # scikit-learn's wording for 2D (its checks match it), and what it means
+    steps_2d = (
+        r"^X has 4 features, but GRURegressor is expecting 10 features as input: "
+        r"a 2D X holds one univariate sequence per row, so these are sequences "
+        r"of 4 time steps where the fit's had 10.$"
+    )
+    for X, steps in ((np.zeros((3, 4, 2)), steps_3d), (np.zeros((3, 4)), steps_2d)):
+        with pytest.raises(ValueError, match=steps):
+            model.predict(X)
+        with pytest.raises(ValueError, match=steps):
+            model.partial_fit(X, np.zeros(3))
+    # a 2D X of the right length where the fit had 2 channels
+    two_d = (
+        r"^X is 2D \(one univariate sequence per row\), but GRURegressor was "
+        r"fitted on 3D X with 2 features per time step; pass X of shape "
+        r"\(n_samples, 10, 2\).$"
+    )
+    with pytest.raises(ValueError, match=two_d):
+        model.predict(np.zeros((3, 10)))
+    with pytest.raises(ValueError, match=two_d):
+        model.partial_fit(np.zeros((3, 10)), np.zeros(3))
 
 
 def test_mismatched_lengths_are_rejected():
