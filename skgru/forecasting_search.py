@@ -168,7 +168,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     but moves a population of whales through the space instead of drawing
     candidates independently. Each iteration evaluates every new candidate with
     temporal cross-validation (sktime's ``evaluate``) in one parallel batch;
-    identical candidates are never evaluated twice.
+    identical candidates (equal values of the same types: ``1`` and ``1.0``
+    differ) are never evaluated twice.
 
     Parameters
     ----------

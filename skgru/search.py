@@ -80,6 +80,10 @@ class WhaleSearchCV(BaseSearchCV):
     Each iteration evaluates all of its new candidates x folds in one parallel call, so
     ``n_jobs`` (or a joblib backend such as dask) spreads the whole population;
     candidates that decode to an already evaluated setting are not fitted again.
+    Settings are the same when their values are equal and of the same type: ``1``
+    and ``1.0`` differ (for ``max_features`` they mean one feature and all of
+    them), so an estimator as given with ``alpha=1.0`` is a candidate of its own
+    next to a listed ``1``.
 
     Parameters
     ----------
