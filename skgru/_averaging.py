@@ -119,10 +119,44 @@ class MeanForecaster(_HeterogenousMetaEstimator, BaseForecaster):
                 "forecasters must be a non-empty list of (name, forecaster) pairs "
                 f"with distinct names, got {forecasters!r}."
             )
+        # a member's name is its parameters' prefix ("selected__window_length")
+        clashing = [name for name in names if name == "forecasters" or "__" in name]
+        if clashing:
+            raise ValueError(
+                "forecasters' names must not be 'forecasters' or contain '__' "
+                f"(they prefix the members' parameters), got {clashing!r}."
+            )
         members = [forecaster for _, forecaster in forecasters]
         tags = {tag: all(f.get_tag(tag, False) for f in members) for tag in _ALL_TAGS}
         tags.update({t: any(f.get_tag(t, False) for f in members) for t in _ANY_TAGS})
         self.set_tags(**tags)
+
+    def set_params(self, **params):
+        """Set the parameters of the mean or of its members; reset it.
+
+        ``forecasters``, a member by its name, or a member's parameter as
+        ``<name>__<parameter>``. As every sktime object, the mean is then reset
+        (unfitted, its constructor's checks and capability tags run again);
+        sktime's composite protocol alone skips that when only members change.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and values.
+
+        Returns
+        -------
+        self : MeanForecaster
+
+        Raises
+        ------
+        ValueError
+            If the new members are not distinct ``(name, forecaster)`` pairs.
+        """
+        super().set_params(**params)
+        if params:
+            self.reset()
+        return self
 
     def _fit(self, y, X, fh):
         self.forecasters_ = [

@@ -1,8 +1,11 @@
 """Point skgru's warnings at the user's line, not at skgru's or sktime's code."""
 
+import concurrent.futures
 import importlib.util
+import multiprocessing
 import os
 import sys
+import threading
 
 #: Packages a user's call runs through before it reaches a warning: skgru itself
 #: and the frameworks that call it (sktime's ``fit`` calls ``_fit``, sklearn's and
@@ -24,15 +27,13 @@ def _package_dirs():
 
 _DIRS = _package_dirs()
 
-#: Where a worker's stack begins (joblib's loky and threading backends, Python's
-#: pools): a frame there means no line of the user's code called this one.
-_WORKER_MODULES = ("multiprocessing", "concurrent", "threading")
+#: Where a worker's stack begins (joblib's loky, multiprocessing and threading
+#: backends, Python's pools): a frame there means no line of the user's code
+#: called this one.
 _WORKER_FILES = tuple(
-    os.path.realpath(path)
-    for path in (
-        os.path.join(os.path.dirname(os.__file__), name) for name in _WORKER_MODULES
-    )
-)
+    os.path.join(os.path.realpath(os.path.dirname(module.__file__)), "")
+    for module in (multiprocessing, concurrent.futures)
+) + (os.path.realpath(threading.__file__),)
 
 
 def user_stacklevel():

@@ -7,7 +7,10 @@ sktime's ``parallelize``), so a candidate that fails on any fold scores
 ``error_score``, and reports the spread of the fold scores.
 """
 
+import contextlib
 import numbers
+import os
+import threading
 import warnings
 
 import numpy as np
@@ -92,6 +95,10 @@ def _use_filters(filters):
         )
 
 
+#: How sktime's ``evaluate`` starts its warning for each failed fold.
+_SKTIME_FOLD_FAILED = "In evaluate, fitting of forecaster"
+
+
 def _fit_and_score(params, meta):
     """Cross-validate one candidate: fold scores, their mean and spread, timings.
 
@@ -106,32 +113,41 @@ def _fit_and_score(params, meta):
     """
     name = meta["scoring_name"]
     error_score = meta["error_score"]
-    with warnings.catch_warnings(record=True) as caught:
-        _use_filters(meta["warning_filters"])
-        cause = None
-        try:
-            # "raise" first: sktime's evaluate drops a failed fold's exception
-            folds = _evaluate(params, meta, "raise")
-        except Exception as exc:
-            if error_score == "raise":
-                raise
-            cause = f"{type(exc).__name__}: {exc}"
-            with warnings.catch_warnings():
-                # sktime's warning of each failed fold; one for the candidate below
-                warnings.filterwarnings("ignore", category=FitFailedWarning)
-                folds = _evaluate(params, meta, error_score)
+    # A thread of the caller's process (joblib's threading backend, dask's
+    # threaded scheduler) shares its warning state: catch_warnings there would
+    # race with the other threads, as it swaps process-wide state, so its
+    # warnings go to the caller directly. Another process, or the caller's own
+    # thread, records them for the caller.
+    pid, thread = meta["caller"]
+    shared = pid == os.getpid() and thread != threading.get_ident()
+    recording = contextlib.nullcontext([])
+    if not shared:
+        recording = warnings.catch_warnings(record=True)
+    with recording as caught:
+        if not shared:
+            _use_filters(meta["warning_filters"])
+        folds = _evaluate(params, meta, error_score)
         scores = folds[name].to_numpy(dtype=float)
-        failed_folds = folds["cutoff"].isna().to_numpy() | np.isnan(scores)
+        crashed = folds["cutoff"].isna().to_numpy()
+        failed_folds = crashed | np.isnan(scores)
         failed = bool(failed_folds.any())
+        failure = None
         if failed:
-            warnings.warn(
-                f"Candidate {params} failed on {failed_folds.sum()} of "
-                f"{len(scores)} folds ({cause or 'the metric gave NaN'}); it scores "
-                f"error_score={error_score!r} and ranks last. Set "
-                "error_score='raise' to raise the error.",
-                FitFailedWarning,
-                stacklevel=2,
-            )
+            failure = _failure_message(params, meta, crashed, failed_folds)
+            if shared:
+                warnings.warn(failure, FitFailedWarning, stacklevel=user_stacklevel())
+    # shown by the caller's process (see ``_run_search``), each message once;
+    # sktime's warning of each failed fold gives way to the candidate's own
+    shown = [
+        (w.category, str(w.message))
+        for w in caught
+        if not (
+            issubclass(w.category, FitFailedWarning)
+            and _SKTIME_FOLD_FAILED in str(w.message)
+        )
+    ]
+    if failure is not None and not shared:
+        shown.append((FitFailedWarning, failure))
     # with error_score="raise" a failure has raised: only a metric's NaN is left
     fallback = np.nan if isinstance(error_score, str) else float(error_score)
     mean = fallback if failed else scores.mean()
@@ -142,9 +158,35 @@ def _fit_and_score(params, meta):
     pred_time = [c for c in folds if c.startswith("pred") and c.endswith("_time")]
     row["mean_pred_time"] = float(folds[pred_time].sum(axis=1).mean())
     row["params"] = params
-    # shown by the caller's process (see ``_run_search``), each kind once
-    row["warnings"] = list(dict.fromkeys((w.category, str(w.message)) for w in caught))
+    row["warnings"] = list(dict.fromkeys(shown))
     return row
+
+
+def _failure_message(params, meta, crashed, failed_folds):
+    """The one ``FitFailedWarning`` text of a candidate with failed folds.
+
+    sktime's ``evaluate`` drops a fold's exception, so a candidate whose fit or
+    prediction raised is evaluated again with ``error_score="raise"``, which
+    stops at the first failed fold (the folds before it are refitted; a
+    failure on the first fold, the usual case, costs nothing more).
+    """
+    error_score = meta["error_score"]
+    n_failed, n_folds = int(failed_folds.sum()), len(failed_folds)
+    if not crashed.any():  # with error_score="raise" too: a NaN does not raise
+        what = f"scored NaN on {n_failed} of {n_folds} folds"
+        hint = ""
+    else:
+        cause = ""
+        try:
+            _evaluate(params, meta, "raise")
+        except Exception as exc:
+            cause = f" ({type(exc).__name__}: {exc})"
+        what = f"failed on {n_failed} of {n_folds} folds{cause}"
+        hint = " Set error_score='raise' to raise the error."
+    return (
+        f"Candidate {params} {what}; it scores error_score={error_score!r} and "
+        f"ranks last.{hint}"
+    )
 
 
 def _evaluate(params, meta, error_score):
@@ -227,9 +269,12 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         "multiprocessing", "threading", "joblib", "dask", "ray". The warning
         filters in force when ``fit`` is called hold in the workers too (as
         scikit-learn's ``Parallel`` passes them on), and what the candidates
-        warn is shown by the calling process, at the line that called ``fit``:
-        each message once per candidate (not once per fold), catchable with
-        ``warnings.catch_warnings`` or ``pytest.warns`` whatever the backend.
+        warn reaches the calling process, so ``warnings.catch_warnings`` and
+        ``pytest.warns`` around ``fit`` see it. From worker processes and with
+        "None" it is shown at the line that called ``fit``, each message once
+        per candidate (not once per fold); from threads of the calling process
+        ("threading", dask's threaded scheduler) each warning shows as it is
+        raised, since recording there would race with the other threads.
     backend_params : dict, default=None
         Passed to the backend, e.g. ``{"n_jobs": 2}``.
     random_state : int, RandomState instance, Generator or None, default=None
@@ -294,7 +339,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         The selected candidate's parameters (not the mean's). They include
         the parameters the tuner fixed for every candidate: an open ``horizon``
         of a forecaster that has one (``"horizon"``, or ``"<step>__horizon"`` in
-        a pipeline) set to the largest step of the ``fh`` given to ``fit``.
+        a pipeline) set to the largest step of the ``fh`` given to ``fit`` (of
+        the splitter's ``fh`` when ``fit`` has none).
     best_score_ : float
         The selected candidate's mean cross-validated score, in the metric's
         units.
@@ -574,6 +620,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             "error_score": self.error_score,
             "scoring_name": name,
             "warning_filters": list(warnings.filters),
+            "caller": (os.getpid(), threading.get_ident()),
         }
         space = ParamSpace(self.param_distributions, random_state=self.random_state)
         fixed = self._fixed_params(space)
@@ -591,10 +638,15 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
                 backend_params=self.backend_params or {},
             )
             for row in batch:
-                # at the caller's ``fit`` line whatever the backend, not at a
-                # worker's frame; the filters in force decide what shows
+                # at the caller's ``fit`` line, not at a worker's frame; the
+                # filters in force decide what shows
                 for category, message in row.pop("warnings"):
-                    warnings.warn(message, category, stacklevel=user_stacklevel())
+                    level = user_stacklevel()
+                    try:
+                        warnings.warn(message, category, stacklevel=level)
+                    except TypeError:  # a category that needs more than a message
+                        message = f"{category.__name__}: {message}"
+                        warnings.warn(message, UserWarning, stacklevel=level)
             rows.extend(batch)
             # a failed candidate is the worst for the whales, whatever error_score
             return [

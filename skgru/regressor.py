@@ -291,6 +291,13 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         check_layout(X)
         shape = getattr(X, "shape", ())  # arrays, tensors; lists get sklearn's check
         name = type(self).__name__
+        if len(shape) == 2 and self.n_channels_ != 1:
+            raise ValueError(
+                f"X is 2D (one univariate sequence per row), but {name} was "
+                f"fitted on 3D X with {self.n_channels_} features per time step; "
+                f"pass X of shape (n_samples, {self.n_features_in_}, "
+                f"{self.n_channels_})."
+            )
         n_steps = self.n_features_in_
         if len(shape) == 2 and shape[1] != n_steps:
             # scikit-learn's wording (its checks match it), then what it means
@@ -304,13 +311,6 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"X has sequences of {shape[1]} time steps (its second axis), but "
                 f"{name} was fitted on sequences of {n_steps} time steps."
-            )
-        if len(shape) == 2 and self.n_channels_ != 1:
-            raise ValueError(
-                f"X is 2D (one univariate sequence per row), but {name} was "
-                f"fitted on 3D X with {self.n_channels_} features per time step; "
-                f"pass X of shape (n_samples, {self.n_features_in_}, "
-                f"{self.n_channels_})."
             )
 
     def predict(self, X):

@@ -153,6 +153,86 @@ def test_candidate_warnings_reach_the_caller_once_each_at_its_line(backend):
     assert {w.filename for w in shown} == {__file__}
 
 
+def test_a_threading_backend_leaves_the_callers_warning_state_alone():
+    # catch_warnings swaps process-wide state: in threads of the caller's process
+    # the candidates must not use it, or a later warning can be lost
+    search = naive_search(
+        forecaster=GRUForecaster(hidden_size=2, max_epochs=1, random_state=0),
+        cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1]),
+        param_distributions={"learning_rate": [0.01, 0.02, 0.03, 0.04]},
+        n_agents=4,
+        max_iter=1,
+        refit=False,
+        backend="threading",
+        backend_params={"n_jobs": 2},
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(Y, fh=[1])
+        warnings.warn("after the search", UserWarning, stacklevel=1)
+    messages = [str(w.message) for w in caught]
+    assert messages[-1] == "after the search"
+    # every candidate's ConvergenceWarning reached the caller
+    converged = {m.split(":")[0] for m in messages if "max_epochs=1 reached" in m}
+    assert len(converged) == len(search.cv_results_) >= 3
+
+
+class _NaNForWindow7(NaiveForecaster):
+    """A naive forecaster whose window_length=7 forecasts are NaN."""
+
+    def _predict(self, fh, X):
+        forecast = super()._predict(fh, X)
+        return forecast * np.nan if self.window_length == 7 else forecast
+
+
+class _KeywordOnlyWarning(UserWarning):
+    def __init__(self, *, detail):
+        super().__init__(detail)
+
+
+class _WarnsWithKeywords(NaiveForecaster):
+    """A naive forecaster that warns a category built from keywords only."""
+
+    def _fit(self, y, X, fh):
+        warnings.warn(_KeywordOnlyWarning(detail="keywords only"), stacklevel=1)
+        return super()._fit(y, X, fh)
+
+
+@pytest.mark.parametrize("error_score", [np.nan, "raise"])
+def test_a_nan_score_is_reported_as_such_without_the_raise_hint(error_score):
+    search = naive_search(
+        forecaster=_NaNForWindow7(strategy="mean"),
+        param_distributions={"window_length": [3, 7]},
+        n_agents=4,
+        max_iter=1,
+        error_score=error_score,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(Y, fh=[1, 2, 3])
+    failures = [str(w.message) for w in caught if w.category is FitFailedWarning]
+    assert failures == [
+        "Candidate {'window_length': 7} scored NaN on 4 of 4 folds; it scores "
+        f"error_score={error_score!r} and ranks last."
+    ]
+    assert search.best_params_ == {"window_length": 3}
+
+
+def test_a_warning_that_cannot_be_rebuilt_from_its_message_still_shows():
+    search = naive_search(
+        forecaster=_WarnsWithKeywords(strategy="mean"),
+        param_distributions={"window_length": [3, 7]},
+        n_agents=2,
+        max_iter=1,
+        refit=False,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(Y, fh=[1, 2, 3])
+    shown = [str(w.message) for w in caught if w.category is UserWarning]
+    assert "_KeywordOnlyWarning: keywords only" in shown
+
+
 def test_a_probabilistic_metric_scores_the_candidates():
     # sktime's evaluate names the prediction time after the method it calls
     search = naive_search(
@@ -732,6 +812,22 @@ def test_mean_forecaster_exposes_its_members_parameters_and_fitted_values():
     assert selected.get_params()["window_length"] == best
 
 
+def test_mean_forecaster_set_params_checks_and_resets_like_any_sktime_object():
+    from sklearn.linear_model import LinearRegression
+    from sktime.forecasting.compose import YfromX
+
+    mean = MeanForecaster([("a", NaiveForecaster()), ("b", NaiveForecaster())])
+    mean.fit(Y, fh=[1])
+    mean.set_params(a__strategy="drift")
+    assert not mean.is_fitted
+    with pytest.raises(ValueError, match="distinct names"):
+        mean.clone().set_params(forecasters=[("c", NaiveForecaster())] * 2)
+    # a member that reads X makes the mean read X (tags computed again)
+    assert not mean.get_tag("capability:exogenous")
+    mean.set_params(a=YfromX(LinearRegression()))
+    assert mean.get_tag("capability:exogenous")
+
+
 def test_mean_forecaster_needs_named_distinct_members():
     with pytest.raises(ValueError, match="distinct names"):
         MeanForecaster([("a", NaiveForecaster()), ("a", NaiveForecaster())])
@@ -739,6 +835,9 @@ def test_mean_forecaster_needs_named_distinct_members():
         MeanForecaster([])
     with pytest.raises(ValueError, match="name, forecaster"):
         MeanForecaster([NaiveForecaster()])
+    for name in ("forecasters", "a__b"):
+        with pytest.raises(ValueError, match="must not be 'forecasters' or contain"):
+            MeanForecaster([(name, NaiveForecaster())])
 
 
 def test_tie_break_is_validated():

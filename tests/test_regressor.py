@@ -499,27 +499,33 @@ def test_wrong_layout_message_names_the_expected_layout():
         r"^X has sequences of 4 time steps \(its second axis\), but "
         "GRURegressor was fitted on sequences of 10 time steps.$"
     )
-    # scikit-learn's wording for 2D (its checks match it), and what it means
-    steps_2d = (
-        r"^X has 4 features, but GRURegressor is expecting 10 features as input: "
-        r"a 2D X holds one univariate sequence per row, so these are sequences "
-        r"of 4 time steps where the fit's had 10.$"
-    )
-    for X, steps in ((np.zeros((3, 4, 2)), steps_3d), (np.zeros((3, 4)), steps_2d)):
-        with pytest.raises(ValueError, match=steps):
-            model.predict(X)
-        with pytest.raises(ValueError, match=steps):
-            model.partial_fit(X, np.zeros(3))
-    # a 2D X of the right length where the fit had 2 channels
+    # a 2D X where the fit had 2 channels, whatever its width (a flattened X too)
     two_d = (
         r"^X is 2D \(one univariate sequence per row\), but GRURegressor was "
         r"fitted on 3D X with 2 features per time step; pass X of shape "
         r"\(n_samples, 10, 2\).$"
     )
-    with pytest.raises(ValueError, match=two_d):
-        model.predict(np.zeros((3, 10)))
-    with pytest.raises(ValueError, match=two_d):
-        model.partial_fit(np.zeros((3, 10)), np.zeros(3))
+    for X, message in (
+        (np.zeros((3, 4, 2)), steps_3d),
+        (np.zeros((3, 10)), two_d),
+        (np.zeros((3, 20)), two_d),
+    ):
+        with pytest.raises(ValueError, match=message):
+            model.predict(X)
+        with pytest.raises(ValueError, match=message):
+            model.partial_fit(X, np.zeros(3))
+    # a model fitted on 2D X: scikit-learn's wording (its checks match it), and
+    # what it means
+    univariate = quiet_fit(GRURegressor(**FAST), *sequences(n=30))
+    steps_2d = (
+        r"^X has 4 features, but GRURegressor is expecting 10 features as input: "
+        r"a 2D X holds one univariate sequence per row, so these are sequences "
+        r"of 4 time steps where the fit's had 10.$"
+    )
+    with pytest.raises(ValueError, match=steps_2d):
+        univariate.predict(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=steps_2d):
+        univariate.partial_fit(np.zeros((3, 4)), np.zeros(3))
 
 
 def test_mismatched_lengths_are_rejected():
