@@ -48,6 +48,14 @@ def naive_search(**kwargs):
     return ForecastingWhaleSearchCV(**params)
 
 
+def fit_recording_warnings(search, fh):
+    """Fit ``search`` on ``Y`` with every warning recorded; return them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(Y, fh=fh)
+    return caught
+
+
 def test_search_collects_every_iteration_and_ranks_by_the_metric():
     search = naive_search().fit(Y, fh=[1, 2, 3])
     results = search.cv_results_
@@ -139,12 +147,10 @@ def test_candidate_warnings_reach_the_caller_once_each_at_its_line(backend):
         backend=backend,
         backend_params={"n_jobs": 2} if backend == "loky" else None,
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        search.fit(Y, fh=[1])
+    caught = fit_recording_warnings(search, [1])
     shown = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     # caught in this process (a worker's warning used to print from the worker),
-    # one per candidate, named after it, at the line of search.fit above
+    # one per candidate, named after it, at the line of search.fit (this file)
     rates = [params.get("learning_rate", 0.005) for params in search.cv_results_.params]
     messages = [str(w.message) for w in shown]
     assert len(set(rates)) == 2 and len(messages) == 2
@@ -208,9 +214,7 @@ def test_a_nan_score_is_reported_as_such_without_the_raise_hint(error_score):
         max_iter=1,
         error_score=error_score,
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        search.fit(Y, fh=[1, 2, 3])
+    caught = fit_recording_warnings(search, [1, 2, 3])
     failures = [str(w.message) for w in caught if w.category is FitFailedWarning]
     assert failures == [
         "Candidate {'window_length': 7} scored NaN on 4 of 4 folds; it scores "
@@ -227,9 +231,7 @@ def test_a_warning_that_cannot_be_rebuilt_from_its_message_still_shows():
         max_iter=1,
         refit=False,
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        search.fit(Y, fh=[1, 2, 3])
+    caught = fit_recording_warnings(search, [1, 2, 3])
     shown = [str(w.message) for w in caught if w.category is UserWarning]
     assert "_KeywordOnlyWarning: keywords only" in shown
 
@@ -337,9 +339,7 @@ def test_failing_candidates_follow_error_score_and_the_search_goes_on():
     search = naive_search(
         param_distributions={"window_length": [3, 10_000]}, n_agents=4, max_iter=2
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        search.fit(Y, fh=[1, 2, 3])
+    caught = fit_recording_warnings(search, [1, 2, 3])
     scores = search.cv_results_["mean_test_MeanAbsolutePercentageError"]
     assert scores.isna().sum() == 1 and search.best_params_ == {"window_length": 3}
     # one warning for the candidate, with the exception sktime's evaluate drops,
@@ -418,7 +418,10 @@ def test_dask_backend_on_a_local_cluster():
     assert search.best_score_history_ == reference.best_score_history_
 
 
-@parametrize_with_checks(ForecastingWhaleSearchCV, obj_varname="estimator")
+# the tuner and the mean it returns
+@parametrize_with_checks(
+    [ForecastingWhaleSearchCV, MeanForecaster], obj_varname="estimator"
+)
 def test_sktime_conformance(estimator, test_name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -782,13 +785,6 @@ def test_no_mean_when_the_forecaster_as_given_is_selected():
 def test_average_with_is_validated(value):
     with pytest.raises(ValueError, match="average_with"):
         naive_search(average_with=value).fit(Y, fh=[1, 2, 3])
-
-
-@parametrize_with_checks(MeanForecaster, obj_varname="estimator")
-def test_mean_forecaster_sktime_conformance(estimator, test_name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        check_estimator(estimator, tests_to_run=test_name, raise_exceptions=True)
 
 
 def test_mean_forecaster_exposes_its_members_parameters_and_fitted_values():
