@@ -167,8 +167,9 @@ def _failure_message(params, meta, crashed, failed_folds):
 
     sktime's ``evaluate`` drops a fold's exception, so a candidate whose fit or
     prediction raised is evaluated again with ``error_score="raise"``, which
-    stops at the first failed fold (the folds before it are refitted; a
-    failure on the first fold, the usual case, costs nothing more).
+    stops at the first failed fold: the folds before it and the failed fit
+    itself run again (an invalid parameter or a too-long window fails at the
+    start of the first fold, the usual case, at almost no cost).
     """
     error_score = meta["error_score"]
     n_failed, n_folds = int(failed_folds.sum()), len(failed_folds)
