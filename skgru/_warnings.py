@@ -13,9 +13,9 @@ import threading
 _THROUGH = ("skgru", "sktime", "skbase", "sklearn", "joblib")
 
 
-def _package_dirs():
+def _package_dirs(names=_THROUGH):
     dirs = []
-    for name in _THROUGH:
+    for name in names:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.submodule_search_locations:
             dirs.extend(
@@ -28,12 +28,16 @@ def _package_dirs():
 _DIRS = _package_dirs()
 
 #: Where a worker's stack begins (joblib's loky, multiprocessing and threading
-#: backends, Python's pools): a frame there means no line of the user's code
-#: called this one.
-_WORKER_FILES = tuple(
-    os.path.join(os.path.realpath(os.path.dirname(module.__file__)), "")
-    for module in (multiprocessing, concurrent.futures)
-) + (os.path.realpath(threading.__file__),)
+#: backends, Python's pools, dask's and Ray's workers): a frame there means no
+#: line of the user's code called this one. Found without importing dask or ray.
+_WORKER_FILES = (
+    tuple(
+        os.path.join(os.path.realpath(os.path.dirname(module.__file__)), "")
+        for module in (multiprocessing, concurrent.futures)
+    )
+    + (os.path.realpath(threading.__file__),)
+    + _package_dirs(("dask", "distributed", "ray"))
+)
 
 
 def user_stacklevel():
@@ -47,9 +51,9 @@ def user_stacklevel():
 
     In a worker of a parallel search (``n_jobs``) no user's line is on the
     stack: the first frame outside is the worker machinery of
-    ``multiprocessing``, ``concurrent.futures`` or ``threading``, and the
-    warning names the calling function's own line (1), as scikit-learn's
-    estimators' warnings do there.
+    ``multiprocessing``, ``concurrent.futures``, ``threading``, dask or Ray,
+    and the warning names the calling function's own line (1), as
+    scikit-learn's estimators' warnings do there.
 
     Returns
     -------

@@ -1031,13 +1031,24 @@ def test_bad_init_is_rejected():
         whale(init="lhs").fit(X, y)
 
 
-def test_warnings_from_parallel_workers_name_skgru_not_the_worker_machinery():
+@pytest.mark.parametrize("backend", ["threading", "dask"])
+def test_warnings_from_parallel_workers_name_skgru_not_the_worker_machinery(
+    backend,
+):
     # a thread (or process) of a parallel search has no user's line on its stack:
     # the warning names skgru's own line, as scikit-learn's estimators do there
+    import contextlib
+
     import joblib
 
     from skgru import GRURegressor
 
+    cluster = contextlib.nullcontext()
+    if backend == "dask":  # worker threads of a cluster in this process
+        distributed = pytest.importorskip("distributed")
+        cluster = distributed.Client(
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+        )
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 6))
     search = WhaleSearchCV(
@@ -1049,9 +1060,9 @@ def test_warnings_from_parallel_workers_name_skgru_not_the_worker_machinery():
         random_state=0,
         n_jobs=2,
     )
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, cluster:
         warnings.simplefilter("always")
-        with joblib.parallel_config(backend="threading"):
+        with joblib.parallel_config(backend=backend):
             search.fit(X, X.sum(axis=1))
     files = {w.filename for w in caught if "max_epochs=2 reached" in str(w.message)}
     # the candidates' fits in the worker threads, and the refit at this line
