@@ -108,17 +108,21 @@ def test_reproducible_and_independent_of_the_backend():
     assert first.best_score_history_ == second.best_score_history_
 
 
-def test_the_callers_warning_filters_hold_in_loky_workers():
-    # max_epochs=1 stops short: every fit warns with a ConvergenceWarning
-    search = naive_search(
+def _unconverged_gru_search(**kwargs):
+    """A one-iteration search of tiny GRUs that stop at max_epochs=1 and warn."""
+    params = dict(
         forecaster=GRUForecaster(hidden_size=2, max_epochs=1, random_state=0),
         cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1]),
         param_distributions={"learning_rate": [0.01, 0.02]},
         n_agents=2,
         max_iter=1,
-        backend="loky",
-        backend_params={"n_jobs": 2},
     )
+    return naive_search(**{**params, **kwargs})
+
+
+def test_the_callers_warning_filters_hold_in_loky_workers():
+    # max_epochs=1 stops short: every fit warns with a ConvergenceWarning
+    search = _unconverged_gru_search(backend="loky", backend_params={"n_jobs": 2})
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # raised in the workers
         with pytest.raises(NotFittedError, match="All fits of the forecaster failed"):
@@ -137,12 +141,7 @@ def test_the_callers_warning_filters_hold_in_loky_workers():
 @pytest.mark.parametrize("backend", ["None", "loky"])
 def test_candidate_warnings_reach_the_caller_once_each_at_its_line(backend):
     # max_epochs=1 stops short; each candidate warns on each of its 2 folds
-    search = naive_search(
-        forecaster=GRUForecaster(hidden_size=2, max_epochs=1, random_state=0),
-        cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1]),
-        param_distributions={"learning_rate": [0.01, 0.02]},
-        n_agents=2,
-        max_iter=1,
+    search = _unconverged_gru_search(
         refit=False,
         backend=backend,
         backend_params={"n_jobs": 2} if backend == "loky" else None,
@@ -163,12 +162,9 @@ def test_candidate_warnings_reach_the_caller_once_each_at_its_line(backend):
 def test_a_threading_backend_leaves_the_callers_warning_state_alone():
     # catch_warnings swaps process-wide state: in threads of the caller's process
     # the candidates must not use it, or a later warning can be lost
-    search = naive_search(
-        forecaster=GRUForecaster(hidden_size=2, max_epochs=1, random_state=0),
-        cv=ExpandingWindowSplitter(initial_window=120, step_length=12, fh=[1]),
+    search = _unconverged_gru_search(
         param_distributions={"learning_rate": [0.01, 0.02, 0.03, 0.04]},
         n_agents=4,
-        max_iter=1,
         refit=False,
         backend="threading",
         backend_params={"n_jobs": 2},
@@ -205,15 +201,20 @@ class _WarnsWithKeywords(NaiveForecaster):
         return super()._fit(y, X, fh)
 
 
-@pytest.mark.parametrize("error_score", [np.nan, "raise"])
-def test_a_nan_score_is_reported_as_such_without_the_raise_hint(error_score):
-    search = naive_search(
-        forecaster=_NaNForWindow7(strategy="mean"),
+def _window_3_or_7_search(forecaster, error_score=np.nan):
+    """One iteration of a search over window_length 3 or 7 of ``forecaster``."""
+    return naive_search(
+        forecaster=forecaster,
         param_distributions={"window_length": [3, 7]},
         n_agents=4,
         max_iter=1,
         error_score=error_score,
     )
+
+
+@pytest.mark.parametrize("error_score", [np.nan, "raise"])
+def test_a_nan_score_is_reported_as_such_without_the_raise_hint(error_score):
+    search = _window_3_or_7_search(_NaNForWindow7(strategy="mean"), error_score)
     caught = fit_recording_warnings(search, [1, 2, 3])
     failures = [str(w.message) for w in caught if w.category is FitFailedWarning]
     assert failures == [
@@ -224,13 +225,7 @@ def test_a_nan_score_is_reported_as_such_without_the_raise_hint(error_score):
 
 
 def test_a_warning_that_cannot_be_rebuilt_from_its_message_still_shows():
-    search = naive_search(
-        forecaster=_WarnsWithKeywords(strategy="mean"),
-        param_distributions={"window_length": [3, 7]},
-        n_agents=2,
-        max_iter=1,
-        refit=False,
-    )
+    search = _window_3_or_7_search(_WarnsWithKeywords(strategy="mean"))
     caught = fit_recording_warnings(search, [1, 2, 3])
     shown = [str(w.message) for w in caught if w.category is UserWarning]
     assert "_KeywordOnlyWarning: keywords only" in shown
@@ -744,7 +739,8 @@ def test_mean_forecaster_passes_x_on_when_any_member_uses_it():
     pd.testing.assert_series_equal(mean.predict(X=x.iloc[-2:]), expected)
 
 
-def test_every_candidate_is_refitted_once_with_the_mean(monkeypatch):
+def _record_naive_fits(monkeypatch):
+    """A list that gets the window_length of every NaiveForecaster fit."""
     fits = []
     original = NaiveForecaster.fit
 
@@ -753,6 +749,11 @@ def test_every_candidate_is_refitted_once_with_the_mean(monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(NaiveForecaster, "fit", counting_fit)
+    return fits
+
+
+def test_every_candidate_is_refitted_once_with_the_mean(monkeypatch):
+    fits = _record_naive_fits(monkeypatch)
     search = _drift_search(return_n_best_forecasters=-1)
     n_rows = len(search.cv_results_)
     # 4 folds per candidate, then one refit per candidate: the untuned one inside
@@ -845,14 +846,7 @@ def test_tie_break_is_validated():
 
 
 def test_the_selected_forecaster_comes_first_and_is_fitted_once(monkeypatch):
-    fits = []
-    original = NaiveForecaster.fit
-
-    def counting_fit(self, *args, **kwargs):
-        fits.append(self.get_params()["window_length"])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(NaiveForecaster, "fit", counting_fit)
+    fits = _record_naive_fits(monkeypatch)
     search = _drift_search(tie_break="untuned")
     n_fits_of_search = len(fits)
     assert search.best_index_ == 0
