@@ -57,6 +57,11 @@ def _pad_rows(x, n_rows):
     return torch.cat([x, padding])
 
 
+#: A completed cosine schedule whose last training loss is below this share of its
+#: first epoch's counts as converged (:meth:`Trainer._settled`).
+SETTLED_LOSS = 0.01
+
+
 def build_network(generator, device, **sizes):
     """A :class:`GRUNetwork` on ``device``, initialized from ``generator`` alone.
 
@@ -419,7 +424,11 @@ class Trainer:
         The learning rate ends at zero, so more epochs would not move the weights;
         the fit still stopped short when it ran fewer epochs than the stop rule's
         patience (``n_iter_no_change``), or when the loss fell by more than a
-        quarter over the last quarter of the schedule.
+        quarter over the last quarter of the schedule while still above
+        ``SETTLED_LOSS`` of the first epoch's. Below that share the network fits
+        its training windows all but exactly (a short or noiseless series): the
+        loss keeps falling in relative terms, but more epochs would only fit the
+        same windows closer, so they are not what the fit lacks.
         """
         if epochs <= n_iter_no_change:
             return False
@@ -427,6 +436,8 @@ class Trainer:
         curve = self.loss_curve[-(q + 1) :]
         if len(curve) < q + 1 or not curve[0] > 0:
             return False
+        if curve[-1] < SETTLED_LOSS * self.loss_curve[-epochs]:
+            return True
         return (curve[0] - curve[-1]) / curve[0] < 0.25
 
     def predict(self, inputs):

@@ -111,3 +111,22 @@ def test_temporal_split_keeps_the_validation_period_out_of_training():
         assert ends[val_i].max() == len(ys[i])
     capped = temporal_split(ids, ends, 4, 0.5, max_validation=5)[1]
     assert len(capped) == 5
+
+
+def test_a_cosine_schedule_fitting_its_windows_all_but_exactly_has_settled():
+    trainer = _trainer()
+    # a short series' default fit (USAccDeaths, 48 points): 1.42 -> 0.0011 over
+    # 100 epochs, still falling by 84% over the last quarter, but below 1% of
+    # the first epoch's loss: more epochs would only fit the same windows closer
+    trainer.loss_curve = list(1.42 * 0.93 ** np.arange(100))
+    assert trainer._settled(100, n_iter_no_change=10)
+    # a fall as steep that ends well above 1% of the first loss stopped short
+    short = list(np.r_[np.full(75, 1.0), np.linspace(1.0, 0.3, 25)])
+    trainer.loss_curve = short
+    assert not trainer._settled(100, n_iter_no_change=10)
+    # after a warm start the first epoch of this call is the reference
+    trainer.loss_curve = [100.0] * 10 + short
+    assert not trainer._settled(100, n_iter_no_change=10)
+    # fewer epochs than the patience never settle
+    trainer.loss_curve = list(1.42 * 0.5 ** np.arange(8))
+    assert not trainer._settled(8, n_iter_no_change=10)
