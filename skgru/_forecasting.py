@@ -571,20 +571,24 @@ def window_and_horizon(
             "longer series or lower window_length (or horizon)."
         )
     if capped:  # after the error: it fits; a horizon set by the user is left alone
-        remedies = ["Pass longer series", "set horizon explicitly"]
-        if window > 1:  # a window of 1 cannot be lowered
-            lower = (
-                "a lower window_length"
-                if window_length is not None
-                else f"a window_length below the automatic {window}"
+        # only remedies that exist and were seen to help: on short series a
+        # smaller horizon (more windows) forecast better than the cap, a window
+        # below the automatic one worse (user guide, "Short series")
+        remedies = ["Pass longer series"]
+        if window_length is not None and window > 1:
+            remedies.append("lower window_length")
+        if horizon > 1:
+            remedies.append(
+                f"set a horizon below {horizon} (more windows to train on, more "
+                "steps forecast recursively)"
             )
-            remedies.insert(1, lower)
+        advice = " or ".join(filter(None, [", ".join(remedies[:-1]), remedies[-1]]))
         warnings.warn(
             f"GRUForecaster: the shortest series has {shortest + d} time "
             f"points, too few to train the horizon {requested} of fh with "
             f"window_length={window}; the network is trained for "
             f"horizon={horizon} steps and longer steps are forecast "
-            f"recursively. {', '.join(remedies[:-1])} or {remedies[-1]}.",
+            f"recursively. {advice}.",
             UserWarning,
             stacklevel=user_stacklevel(),
         )

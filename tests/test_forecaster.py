@@ -660,10 +660,13 @@ def test_a_shrunk_horizon_is_a_warning_naming_horizon_and_the_length():
 @pytest.mark.parametrize(
     "n, window_length, remedies",
     [
-        (30, 24, "Pass longer series, a lower window_length or set horizon"),
-        (40, None, "Pass longer series, a window_length below the automatic 10 or"),
-        # the automatic window is already 1: lowering it is no remedy
-        (3, None, "recursively. Pass longer series or set horizon explicitly."),
+        (30, 24, "Pass longer series, lower window_length or set a horizon below 3"),
+        # an automatic window is not a remedy: lowering it forecast worse on
+        # short series, a smaller horizon better (user guide, "Short series")
+        (40, None, "recursively. Pass longer series or set a horizon below 15 (more"),
+        # a horizon of 1 cannot be lowered
+        (3, None, "recursively. Pass longer series."),
+        (31, 30, "recursively. Pass longer series or lower window_length."),
     ],
 )
 def test_the_shrunk_horizon_warning_suggests_only_possible_remedies(
