@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from skgru import GRUForecaster
-from skgru.forecaster import UPDATE_EPOCHS
+from skgru.forecaster import UPDATE_EPOCHS_DIVISOR
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_forecast import _mase, basket, fresh_basket  # noqa: E402
@@ -76,9 +76,9 @@ def run_series(y, sp, seed):
             started = time.perf_counter()
             if name == "continue max_epochs":
                 # the attribute, not set_params (which resets a fitted forecaster)
-                forecaster.max_epochs *= UPDATE_EPOCHS
+                forecaster.max_epochs *= UPDATE_EPOCHS_DIVISOR
                 forecaster.update(new, update_params=True)
-                forecaster.max_epochs //= UPDATE_EPOCHS
+                forecaster.max_epochs //= UPDATE_EPOCHS_DIVISOR
             else:
                 forecaster.update(new, update_params=name == "update_params=True")
             seconds[name].append(time.perf_counter() - started)

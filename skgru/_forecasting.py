@@ -571,9 +571,9 @@ def window_and_horizon(
             "longer series or lower window_length (or horizon)."
         )
     if capped:  # after the error: it fits; a horizon set by the user is left alone
-        # only remedies that exist and were seen to help: on short series a
-        # smaller horizon (more windows) forecast better than the cap, a window
-        # below the automatic one worse (user guide, "Short series")
+        # remedies that exist: a window the user set can be lowered; for an
+        # automatic one, a smaller horizon (more windows) is what forecast better
+        # than the cap on short series (user guide, "Short series")
         remedies = ["Pass longer series"]
         if window_length is not None and window > 1:
             remedies.append("lower window_length")

@@ -51,11 +51,12 @@ __all__ = ["GRUForecaster"]
 
 #: Fewest time points held out to calibrate the intervals (where the series allow).
 MIN_CALIBRATION_STEPS = 12
-#: ``update(update_params=True)`` trains for ``max_epochs // UPDATE_EPOCHS`` epochs:
-#: on 8 seasonal series (``benchmarks/bench_update.py --seeds 0 1``) a tenth gave a
-#: refit's accuracy (geometric mean MASE 1.011 times a refit's) in a tenth of its
-#: time; continuing for all ``max_epochs`` scored 1.112 times, at a refit's cost.
-UPDATE_EPOCHS = 10
+#: ``update(update_params=True)`` trains for
+#: ``max(1, max_epochs // UPDATE_EPOCHS_DIVISOR)`` epochs: on 8 seasonal series
+#: (``benchmarks/bench_update.py --seeds 0 1``) a tenth gave a refit's accuracy
+#: (geometric mean MASE 1.011 times a refit's) in a tenth of its time; continuing
+#: for all ``max_epochs`` scored 1.112 times, at a refit's cost.
+UPDATE_EPOCHS_DIVISOR = 10
 #: Independent random streams of one fit (``spawn_seeds`` order).
 _STREAMS = ("weights", "training", "calibration weights", "calibration training")
 _POSITIVE = Interval(Integral, 1, None, closed="left")
@@ -142,7 +143,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
         Step size of the optimizer (its peak with the cosine schedule).
     lr_schedule : {"cosine", "constant"}, default="cosine"
         ``"cosine"`` anneals the learning rate to zero over ``max_epochs`` (one
-        step per batch); a fit that runs its schedule to the end with a settled
+        step per batch; over the shorter training of an ``update``); a fit that
+        runs its schedule to the end with a settled
         training loss counts as converged. ``"constant"`` keeps it fixed.
     optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` uses momentum 0.9.
@@ -465,9 +467,11 @@ class GRUForecaster(GRUBase, BaseForecaster):
         update_params : bool, default=True
             When True, training continues from the current weights on all data
             seen so far for a tenth of ``max_epochs`` (at least one epoch; see
-            ``UPDATE_EPOCHS``), with the learning rate schedule of a fit;
-            scaling statistics and interval calibration stay as fitted. When
-            False, only the context used for forecasting grows.
+            ``UPDATE_EPOCHS_DIVISOR``), with the learning rate schedule of a fit;
+            the scaling statistics stay as fitted, and so does the interval
+            calibration if intervals were asked for before (it is made at the
+            first request, from the data and network of that time). When False,
+            only the context used for forecasting grows.
 
         Returns
         -------
@@ -492,7 +496,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 None,
                 seed,
                 trainer=self.trainer_,
-                epochs=max(1, int(self.max_epochs) // UPDATE_EPOCHS),
+                epochs=max(1, int(self.max_epochs) // UPDATE_EPOCHS_DIVISOR),
             )
         return self
 
