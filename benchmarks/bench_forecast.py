@@ -475,7 +475,7 @@ def main():
         if pooled[name][0.8]:
             print(
                 f"pooled {name} coverage (the log rows left out, "
-                f"{len(pooled[name][0.8])} points): "
+                f"{len(pooled[name][0.8])} points, each seed's counted): "
                 + ", ".join(
                     f"{c:.0%} -> {np.mean(pooled[name][c]):.1%}" for c in COVERAGES
                 )
