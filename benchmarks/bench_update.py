@@ -38,16 +38,16 @@ from skgru.forecaster import UPDATE_EPOCHS_DIVISOR
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_forecast import _mase, basket, fresh_basket  # noqa: E402
 
-#: (basket, name) of the series: seasonal, one season per update
+#: Seasonal series of bench_forecast's two baskets (one season per update).
 SERIES = [
-    ("main", "airline"),
-    ("main", "mdeaths"),
-    ("main", "qauselec"),
-    ("fresh", "ausbeer"),
-    ("fresh", "h02"),
-    ("fresh", "elecequip"),
-    ("fresh", "nottem"),
-    ("fresh", "debitcards"),
+    "airline",
+    "mdeaths",
+    "qauselec",
+    "ausbeer",
+    "h02",
+    "elecequip",
+    "nottem",
+    "debitcards",
 ]
 STRATEGIES = (
     "refit",
@@ -99,7 +99,7 @@ def main():
     print("|" + " --- |" * (len(STRATEGIES) + 1))
     all_scores = {name: [] for name in STRATEGIES}
     all_seconds = {name: [] for name in STRATEGIES}
-    for _, name in SERIES:
+    for name in SERIES:
         y, _, sp, *_ = cases[name]
         per_name = {s: [] for s in STRATEGIES}
         for seed in args.seeds:

@@ -668,8 +668,9 @@ def test_a_shrunk_horizon_is_a_warning_naming_horizon_and_the_length():
     "n, window_length, remedies",
     [
         (30, 24, "Pass longer series, lower window_length or set a horizon below 3"),
-        # an automatic window is not a remedy: lowering it forecast worse on
-        # short series, a smaller horizon better (user guide, "Short series")
+        # an automatic window is not named: on two short series a smaller
+        # horizon helped on both, a smaller window on one (user guide, "Short
+        # series")
         (40, None, "recursively. Pass longer series or set a horizon below 15 (more"),
         # a horizon of 1 cannot be lowered
         (3, None, "recursively. Pass longer series."),
