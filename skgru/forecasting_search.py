@@ -286,7 +286,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         within one standard error of the best candidate, it is selected and
         refitted instead (Breiman's one-standard-error rule). Measured on real
         series (``benchmarks/bench_tuned_holdout.py``,
-        ``bench_tuned_forecast.py`` and the README) it helped on mdeaths and on
+        ``bench_tuned_forecast.py``, results in ``benchmarks/README.md``) it
+        helped on mdeaths and on
         the nested airline origins and hurt on a10; on the main example it
         would return the untuned forecaster, which the search's winner beats
         on the holdout, so it is not the default. The standard error is
