@@ -218,8 +218,13 @@ class GRUBase(TorchStatePickleMixin):
         }
 
     def _warn_if_not_converged(self):
-        """Warn as ``MLPRegressor`` does when training stopped at ``max_epochs``."""
-        if not self.trainer_.converged:
+        """Warn as ``MLPRegressor`` does when training stopped at ``max_epochs``.
+
+        Not after a divergence: training stopped before ``max_epochs`` and the
+        ``RuntimeWarning`` of the rollback already said why.
+        """
+        trainer = self.trainer_
+        if not (trainer.converged or getattr(trainer, "diverged", False)):
             # the parameters set away from their defaults say which model it was
             # (one candidate among many in a search)
             defaults = inspect.signature(type(self).__init__).parameters

@@ -119,6 +119,12 @@ def sliding_windows(values, window_length, horizon):
 def weighted_standardization(y, sample_weight=None):
     """Weighted mean and scale of each column of ``y`` (scale 1 where constant).
 
+    A column is constant when its variance is within the rounding error of
+    computing it, ``var <= n * eps * var + (n * mean * eps) ** 2`` (the bound of
+    scikit-learn's ``StandardScaler``, after Chan, Golub and LeVeque, 1983): a
+    spread relative to the values' size, so columns in tiny units (``y *
+    1e-13``) keep their scale.
+
     Parameters
     ----------
     y : ndarray of shape (n_samples, n_outputs)
@@ -129,9 +135,10 @@ def weighted_standardization(y, sample_weight=None):
     mean, scale : ndarray of shape (n_outputs,)
     """
     mean = np.average(y, axis=0, weights=sample_weight)
-    scale = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=sample_weight))
-    scale = np.where(scale > 1e-12 * np.maximum(1.0, np.abs(mean)), scale, 1.0)
-    return mean, scale
+    var = np.average((y - mean) ** 2, axis=0, weights=sample_weight)
+    n, eps = len(y), np.finfo(np.float64).eps
+    constant = var <= n * eps * var + (n * mean * eps) ** 2
+    return mean, np.where(constant, 1.0, np.sqrt(var))
 
 
 def channel_statistics(sequences, sample_weight=None):

@@ -173,6 +173,7 @@ class Trainer:
         self.score_rule = NoImprovement(maximize=True)
         self.n_iter = 0
         self.converged = False
+        self.diverged = False
 
     def configure(
         self, *, optimizer, learning_rate, weight_decay, loss, clip_grad_norm
@@ -277,7 +278,8 @@ class Trainer:
             if n_val < 1 or n_samples - n_val < 1:
                 raise ValueError(
                     f"early_stopping needs at least one training and one validation "
-                    f"sample; {n_samples} samples with validation_fraction="
+                    f"sample; {n_samples} sample{'s' * (n_samples != 1)} with "
+                    f"validation_fraction="
                     f"{validation_fraction} leave none for one of them."
                 )
             order = torch.randperm(n_samples, generator=generator, device=target.device)
@@ -318,6 +320,7 @@ class Trainer:
         checkpoints = collections.deque([self._snapshot()], maxlen=2)
         best_weights = None
         self.converged = False
+        self.diverged = False
         if early_stopping:
             # each call validates on its own split (a warm start draws a new
             # one): earlier calls' scores are not comparable, and their best
@@ -376,6 +379,7 @@ class Trainer:
                 epoch_loss = float(total / seen.sum())
             if not np.isfinite(epoch_loss):
                 self._diverged(checkpoints, epoch_loss)
+                self.diverged = True  # warned: not a ConvergenceWarning's case
                 kept = self.validation_scores[first_score:]
                 if best_epoch is not None and best_epoch > self.n_iter:
                     # the rollback dropped the best epoch: its weights and its

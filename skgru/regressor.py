@@ -100,7 +100,7 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         without it). Needs at least two samples.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=50
+    n_iter_no_change : int or np.inf, default=50
         Epochs without improvement (of the training loss, or of the validation
         score with ``early_stopping``) by at least ``tol`` before training stops.
         Larger than ``MLPRegressor``'s 10: on a small data set an epoch is only a
@@ -116,7 +116,9 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         ``ensemble_size`` or ``normalization`` changed, the old weights do not
         fit, so ``fit`` (and
         ``partial_fit``) warn with a ``UserWarning`` and train a new network from
-        scratch.
+        scratch. A continued network keeps the standardization of ``X`` and
+        ``y`` of the fit that built it (``input_mean_``, ``y_mean_``,
+        ``y_scale_``...), the scale its weights were trained in.
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, or a torch
         device string such as ``"cuda:1"``. Read at every ``fit`` and
@@ -147,6 +149,9 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         Training loss (standardized targets) after each epoch.
     validation_scores_ : list of float
         Validation R^2 after each epoch when ``early_stopping`` is True, else empty.
+        Where the validation targets are constant (one validation sample, for
+        example), R^2 is undefined and the score is 1 minus the mean squared
+        error of the standardized targets.
     best_loss_ : float
         Lowest training loss reached.
     best_validation_score_ : float or None
@@ -256,7 +261,9 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch, starting from the current weights if fitted.
 
-        ``early_stopping`` does not apply to ``partial_fit``.
+        ``early_stopping`` does not apply to ``partial_fit``. Calls after the
+        first keep its standardization of ``X`` and ``y`` (``input_mean_``,
+        ``y_mean_``, ``y_scale_``...): the network's weights are in that scale.
 
         Parameters
         ----------

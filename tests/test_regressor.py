@@ -576,6 +576,32 @@ def test_later_divergence_restores_weights_and_warns():
     assert model.n_iter_ == 3
 
 
+def test_divergence_warns_once_and_not_that_max_epochs_was_reached():
+    # training stopped at epoch 5 of 20 after a rollback: a ConvergenceWarning
+    # saying "max_epochs reached, raise learning_rate" contradicted the rollback's
+    X, y = sequences(n=60)
+    model = GRURegressor(
+        optimizer="sgd", learning_rate=100, max_epochs=20, random_state=0
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    kinds = [type(w.message) for w in caught]
+    assert kinds == [RuntimeWarning], [str(w.message) for w in caught]
+    assert model.n_iter_ < 20
+
+
+@pytest.mark.parametrize("unit", [1e-13, 1e-20, 1e13])
+def test_forecasts_in_any_unit_of_y_or_x_are_the_same_fit(unit):
+    X, y = sequences(n=80)
+    params = {**FAST, "early_stopping": False}
+    reference = quiet_fit(GRURegressor(**params), X, y).predict(X)
+    scaled_y = quiet_fit(GRURegressor(**params), X, y * unit).predict(X)
+    np.testing.assert_allclose(scaled_y, reference * unit, rtol=1e-4)
+    scaled_x = quiet_fit(GRURegressor(**params), X * unit, y).predict(X * unit)
+    np.testing.assert_allclose(scaled_x, reference, rtol=1e-4, atol=1e-6)
+
+
 def test_a_rollback_that_drops_the_best_epoch_keeps_the_restored_weights(
     monkeypatch,
 ):

@@ -56,6 +56,21 @@ def test_weighted_standardization_and_constant_columns():
     np.testing.assert_allclose(scale, [np.sqrt(0.75), 1.0])
 
 
+@pytest.mark.parametrize("unit", [1e-30, 1e-13, 1.0, 1e13])
+def test_standardization_keeps_the_scale_of_any_unit(unit):
+    # the spread of a column in tiny units is data, not rounding noise: a fixed
+    # threshold of 1e-12 took y * 1e-13 for a constant (scale 1, the fit lost)
+    y = np.column_stack([np.arange(4.0), np.full(4, 2.0)]) * unit
+    _, scale = weighted_standardization(y)
+    np.testing.assert_allclose(scale, [np.sqrt(1.25) * unit, 1.0])
+
+
+def test_standardization_takes_rounding_noise_at_a_large_level_as_constant():
+    y = np.array([[1e10], [1e10 + 2e-6], [1e10 - 2e-6]])  # last bits of 1e10
+    _, scale = weighted_standardization(y)
+    np.testing.assert_array_equal(scale, [1.0])
+
+
 def test_channel_statistics_over_samples_and_time():
     X = np.stack([np.full((3, 2), 1.0), np.full((3, 2), 3.0)])
     X[:, :, 1] = 7.0
