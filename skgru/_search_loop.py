@@ -115,7 +115,9 @@ class WhaleSearchResult:
     n_evaluations : int
         Number of distinct candidates scored.
     stop_reason : str or None
-        ``"max_iter"``, ``"n_iter_no_change"`` or ``"callback"`` once stopped.
+        ``"max_iter"``, ``"n_iter_no_change"``, ``"callback"`` or
+        ``"exhausted"`` (every candidate of a space of lists only has been
+        scored) once stopped.
 
     Examples
     --------
@@ -125,8 +127,8 @@ class WhaleSearchResult:
     ...     lambda batch: [-abs(p["x"] - 2) for p in batch],
     ...     n_agents=4, max_iter=3, random_state=0,
     ... )
-    >>> result.best_params, result.n_iter, result.stop_reason
-    ({'x': 2}, 3, 'max_iter')
+    >>> result.best_params, result.n_iter, result.stop_reason  # all 3 scored
+    ({'x': 2}, 2, 'exhausted')
     """
 
     best_params: dict | None = None
@@ -250,12 +252,16 @@ def run_whale_search(
     )
     result = WhaleSearchResult()
     cache = {}
+    # a space of lists only is used up once each of its candidates was drawn;
+    # the remaining iterations would score nothing new
+    n_candidates, drawn = space.n_candidates, set()
     stop_rule = NoImprovement(maximize=True)
     while not optimizer.done:
         # a space without parameters ({}) decodes every whale to its one
         # candidate; the optimizer still needs a dimension to move in
         positions = optimizer.ask()[:, : space.n_dims]
         candidates, keys = space.decode_batch(positions, return_keys=True)
+        drawn.update(keys)
         new = {}
         if initial_params is not None and result.n_iter == 0:
             new[_initial_key(space, initial_params)] = dict(initial_params)
@@ -287,6 +293,9 @@ def run_whale_search(
             break
         if stop_rule.should_stop(n_iter_no_change):
             result.stop_reason = "n_iter_no_change"
+            break
+        if len(drawn) == n_candidates and not optimizer.done:
+            result.stop_reason = "exhausted"
             break
     else:
         result.stop_reason = "max_iter"

@@ -228,7 +228,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     max_iter : int, default=10
         Maximum number of WOA iterations; at most ``n_agents * max_iter``
         candidates of the whales are evaluated, plus the forecaster as given.
-        Together with ``n_agents`` it replaces ``n_iter``.
+        Together with ``n_agents`` it replaces ``n_iter``. A space of lists
+        only stops early once every combination has been scored.
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
     variant : {"paper", "matlab", "mixed"}, default="paper"

@@ -101,7 +101,9 @@ class WhaleSearchCV(BaseSearchCV):
         Maximum number of WOA iterations; at most ``n_agents * max_iter``
         candidates of the whales are evaluated, plus the estimator as given
         (see Notes). Together with ``n_agents`` it replaces
-        ``RandomizedSearchCV``'s ``n_iter``.
+        ``RandomizedSearchCV``'s ``n_iter``. A space of lists only stops
+        early once every combination has been scored (``n_iter_`` says how
+        many iterations ran).
     b : float, default=1.0
         Shape constant of WOA's logarithmic spiral.
     variant : {"paper", "matlab", "mixed"}, default="paper"

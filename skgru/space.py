@@ -320,6 +320,32 @@ class ParamSpace:
     def __repr__(self):
         return f"ParamSpace(n_dims={self.n_dims}, param_names={self.param_names!r})"
 
+    @property
+    def n_candidates(self):
+        """Number of distinct candidates, or None if a parameter has a distribution.
+
+        Each branch of a list of dicts counts on its own; equal values in a list
+        count once.
+
+        Examples
+        --------
+        >>> from scipy.stats import uniform
+        >>> from skgru.space import ParamSpace
+        >>> ParamSpace([{"a": [1, 2, 2], "b": [0, 1]}, {"c": [3]}]).n_candidates
+        5
+        >>> ParamSpace({"a": [1, 2], "b": uniform()}).n_candidates is None
+        True
+        """
+        total = 0
+        for dims in self._dims:
+            count = 1
+            for dim in dims:
+                if not isinstance(dim, _ListDim):
+                    return None
+                count *= len(set(dim.canon.tolist()))
+            total += count
+        return total
+
     def _check_positions(self, positions):
         positions = np.asarray(positions, dtype=float)
         if positions.ndim != 2 or positions.shape[1] != self.n_dims:

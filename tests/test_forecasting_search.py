@@ -356,10 +356,21 @@ def test_failing_candidates_follow_error_score_and_the_search_goes_on():
 
 def test_early_stopping_of_the_search():
     search = naive_search(
-        param_distributions={"window_length": [5]}, max_iter=20, n_iter_no_change=2
+        param_distributions={"window_length": randint(5, 6)},  # one value
+        max_iter=20,
+        n_iter_no_change=2,
     ).fit(Y, fh=[1, 2, 3])
-    # the forecaster as given (window_length=None) and the one value of the list
+    # the forecaster as given (window_length=None) and the one value
     assert search.n_iter_ == 4 and search.n_evaluations_ == 2
+
+
+def test_a_list_space_stops_once_every_combination_is_scored():
+    search = naive_search(
+        param_distributions={"window_length": [5, 10]}, max_iter=20
+    ).fit(Y, fh=[1, 2, 3])
+    # the forecaster as given (window_length=None) and the two values
+    assert search.n_evaluations_ == 3 and search.n_iter_ < 20
+    assert len(search.best_score_history_) == search.n_iter_
 
 
 def test_update_behaviours():

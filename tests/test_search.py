@@ -107,10 +107,35 @@ def test_run_whale_search_dedups_a_small_list_space():
     result = run_whale_search(
         {"x": [1, 2, 3]}, score_batch, n_agents=10, max_iter=6, random_state=1
     )
-    assert sum(calls) == result.n_evaluations <= 3
+    assert sum(calls) == result.n_evaluations == 3
     assert result.best_params == {"x": 3} and result.best_score == 3
-    assert len(calls) < 6  # iterations without new candidates make no call
-    assert len(result.best_score_history) == 6
+    # every candidate drawn: the search stops instead of running 6 iterations
+    assert result.stop_reason == "exhausted" and result.n_iter < 6
+    assert len(calls) == len(result.best_score_history) == result.n_iter
+
+
+def test_run_whale_search_without_new_candidates_makes_no_call():
+    # randint(0, 1) has one value but is a distribution: not "exhausted"
+    calls = []
+
+    def score_batch(batch):
+        calls.append(len(batch))
+        return [p["x"] for p in batch]
+
+    result = run_whale_search(
+        {"x": [1, 2], "y": randint(0, 1)}, score_batch, n_agents=10, max_iter=6
+    )
+    assert sum(calls) == result.n_evaluations == 2
+    assert len(calls) < 6 and result.n_iter == 6
+    assert result.stop_reason == "max_iter"
+
+
+def test_a_list_space_stops_once_every_combination_is_scored():
+    search = whale(space={"alpha": [0.1, 1.0, 10.0]}, n_agents=4, max_iter=10)
+    search.fit(X, y)
+    # 3 candidates, the estimator as given (alpha=1.0) among them
+    assert search.n_evaluations_ == len(search.cv_results_["params"]) == 3
+    assert search.n_iter_ == len(search.best_score_history_) < 10
 
 
 def test_run_whale_search_nan_is_worst_and_all_nan_is_reported():
@@ -663,12 +688,12 @@ def test_fitted_search_pickles():
 
 
 def test_early_stopping():
-    search = whale(
-        space={"alpha": [1.0, 2.0]}, n_agents=4, max_iter=20, n_iter_no_change=2
-    ).fit(X, y)
+    # a one-value distribution keeps the space from being used up
+    space = {"alpha": [1.0, 2.0], "random_state": randint(0, 1)}
+    search = whale(space=space, n_agents=4, max_iter=20, n_iter_no_change=2).fit(X, y)
     assert search.n_iter_ == 4  # the first iteration improves, then three do not
     assert len(search.best_score_history_) == 4
-    full = whale(space={"alpha": [1.0, 2.0]}, n_agents=4, max_iter=5).fit(X, y)
+    full = whale(space=space, n_agents=4, max_iter=5).fit(X, y)
     assert full.n_iter_ == 5
 
 
@@ -735,7 +760,8 @@ def test_callbacks_see_every_task(refit):
 @needs_callbacks
 def test_callbacks_with_iterations_without_new_candidates():
     recorder = Recorder()
-    search = whale(space={"alpha": [1.0]}, n_agents=3, max_iter=4)
+    space = {"alpha": [1.0], "random_state": randint(0, 1)}  # never used up
+    search = whale(Ridge(random_state=0), space, n_agents=3, max_iter=4)
     search.set_callbacks(recorder).fit(X, y)
     assert search.n_evaluations_ == 1
     assert recorder.count("end", "woa-iteration") == 4
