@@ -264,7 +264,10 @@ def run_whale_search(
         drawn.update(keys)
         new = {}
         if initial_params is not None and result.n_iter == 0:
-            new[_initial_key(space, initial_params)] = dict(initial_params)
+            initial = _initial_key(space, initial_params)
+            new[initial] = dict(initial_params)
+            if initial != ("initial",):  # one of the space's candidates
+                drawn.add(initial)
         for params, key in zip(candidates, keys, strict=True):
             if key not in cache and key not in new:
                 new[key] = params

@@ -116,19 +116,25 @@ def sliding_windows(values, window_length, horizon):
     return windows[:, :window_length], windows[:, window_length:]
 
 
-def weighted_standardization(y, sample_weight=None):
+def weighted_standardization(y, sample_weight=None, *, atol=0.0):
     """Weighted mean and scale of each column of ``y`` (scale 1 where constant).
 
     A column is constant when its variance is within the rounding error of
-    computing it, ``var <= n * eps * var + (n * mean * eps) ** 2`` (the bound of
-    scikit-learn's ``StandardScaler``, after Chan, Golub and LeVeque, 1983): a
-    spread relative to the values' size, so columns in tiny units (``y *
-    1e-13``) keep their scale.
+    computing it over its ``n`` values, ``var <= n * eps * var + (n * mean *
+    eps) ** 2`` (the bound of scikit-learn's ``StandardScaler``, after Chan,
+    Golub and LeVeque, 1983; it grows with ``n``), or when its standard
+    deviation is at most ``atol``. The bound is relative to the values' size,
+    so columns in tiny units (``y * 1e-13``) keep their scale; ``atol`` is for
+    columns already in standardized units, where a spread of rounding noise
+    around 0 is no spread (the per-sequence levels of sequences that arrive
+    standardized).
 
     Parameters
     ----------
     y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,), default=None
+    atol : float, default=0.0
+        Standard deviations up to this are constant too.
 
     Returns
     -------
@@ -137,17 +143,19 @@ def weighted_standardization(y, sample_weight=None):
     mean = np.average(y, axis=0, weights=sample_weight)
     var = np.average((y - mean) ** 2, axis=0, weights=sample_weight)
     n, eps = len(y), np.finfo(np.float64).eps
-    constant = var <= n * eps * var + (n * mean * eps) ** 2
+    constant = (var <= n * eps * var + (n * mean * eps) ** 2) | (var <= atol**2)
     return mean, np.where(constant, 1.0, np.sqrt(var))
 
 
-def channel_statistics(sequences, sample_weight=None):
+def channel_statistics(sequences, sample_weight=None, *, atol=0.0):
     """Weighted mean and scale of each channel over samples and time steps.
 
     Parameters
     ----------
     sequences : ndarray of shape (n_samples, n_timesteps, n_channels)
     sample_weight : ndarray of shape (n_samples,), default=None
+    atol : float, default=0.0
+        As in :func:`weighted_standardization`.
 
     Returns
     -------
@@ -160,7 +168,7 @@ def channel_statistics(sequences, sample_weight=None):
     weight = None
     if sample_weight is not None:
         weight = np.repeat(np.asarray(sample_weight, dtype=np.float64), n_timesteps)
-    return weighted_standardization(flat, weight)
+    return weighted_standardization(flat, weight, atol=atol)
 
 
 def first_differences(sequences):

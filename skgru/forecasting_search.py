@@ -361,7 +361,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
     best_score_history_ : list of float
         Best score after each iteration, in the metric's units.
     n_iter_ : int
-        Number of WOA iterations run.
+        Number of WOA iterations run (less than ``max_iter`` after early
+        stopping or once every candidate of a space of lists only was scored).
     n_evaluations_ : int
         Number of distinct candidates evaluated.
 

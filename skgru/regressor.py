@@ -33,6 +33,11 @@ NORMALIZATIONS = ("sequence", "global", "none")
 #: first would round away the variation under a large offset (``X + 1e7``).
 FLOAT_DTYPES = (np.float64, np.float32)
 
+#: Standard deviation up to which a feature in standardized units (the steps,
+#: levels and log scales of standardized channels) counts as constant: sequences
+#: standardized in float32 leave levels that spread by about 1e-8.
+STANDARDIZED_ATOL = 1e-6
+
 
 class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     """Gated recurrent unit (GRU) network regressor trained with PyTorch.
@@ -350,13 +355,17 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
             sequences, sample_weight
         )
         if self.normalization == "sequence":
+            # steps, levels and log scales of standardized channels: a spread
+            # below STANDARDIZED_ATOL is rounding (sequences that arrive
+            # standardized have levels of 1e-17), not worth scaling up
             self._step_mean, self._step_scale = channel_statistics(
                 first_differences(self._standardized_channels(sequences)),
                 sample_weight,
+                atol=STANDARDIZED_ATOL,
             )
             _, extra = self._sequence_features(sequences)
             self._extra_mean, self._extra_scale = weighted_standardization(
-                extra, sample_weight
+                extra, sample_weight, atol=STANDARDIZED_ATOL
             )
 
     def _standardized_channels(self, sequences):

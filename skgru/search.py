@@ -199,8 +199,9 @@ class WhaleSearchCV(BaseSearchCV):
     multimetric_ : bool
         Whether several metrics were used.
     n_iter_ : int
-        Number of WOA iterations run (less than ``max_iter`` after early stopping or
-        a callback's stop request).
+        Number of WOA iterations run (less than ``max_iter`` after early stopping,
+        a callback's stop request, or once every candidate of a space of lists
+        only was scored).
     n_evaluations_ : int
         Number of distinct candidates evaluated (each with ``n_splits_`` fits).
     best_score_history_ : list of float

@@ -325,7 +325,8 @@ class ParamSpace:
         """Number of distinct candidates, or None if a parameter has a distribution.
 
         Each branch of a list of dicts counts on its own; equal values in a list
-        count once.
+        count once. An object with only ``rvs`` counts as the list of values
+        sampled from it once (the space's stand-in for it).
 
         Examples
         --------

@@ -591,6 +591,32 @@ def test_divergence_warns_once_and_not_that_max_epochs_was_reached():
     assert model.n_iter_ < 20
 
 
+def test_sequences_that_arrive_standardized_predict_at_any_rounding():
+    # their per-sequence levels and log scales are rounding noise (1e-17):
+    # scaled up to unit variance, test sequences standardized in float32 or
+    # with ddof=1 gave inputs of 1e14 and R^2 of -4.8e12
+    rng = np.random.default_rng(0)
+
+    def standardized(a, ddof=0):
+        centred = a - a.mean(1, keepdims=True)
+        return centred / a.std(1, ddof=ddof, keepdims=True)
+
+    X = standardized(rng.normal(size=(200, 20)))
+    y = X[:, -1] + 0.1 * rng.normal(size=200)
+    model = quiet_fit(
+        GRURegressor(
+            hidden_size=8, max_epochs=30, early_stopping=False, random_state=0
+        ),
+        X,
+        y,
+    )
+    test = rng.normal(size=(100, 20))
+    reference = model.score(standardized(test), standardized(test)[:, -1])
+    assert reference > 0.95
+    for variant in (standardized(test).astype(np.float32), standardized(test, 1)):
+        assert model.score(variant, variant[:, -1].astype(float)) > 0.95
+
+
 @pytest.mark.parametrize("unit", [1e-13, 1e-20, 1e13])
 def test_forecasts_in_any_unit_of_y_or_x_are_the_same_fit(unit):
     X, y = sequences(n=80)

@@ -114,6 +114,21 @@ def test_run_whale_search_dedups_a_small_list_space():
     assert len(calls) == len(result.best_score_history) == result.n_iter
 
 
+def test_a_list_space_is_used_up_with_the_initial_candidate_among_its_values():
+    # the estimator as given (a=1) is one of the two values: the space is used
+    # up once a whale draws a=2, not after 8 iterations of nothing new
+    result = run_whale_search(
+        {"a": [1, 2]},
+        lambda batch: [p["a"] for p in batch],
+        n_agents=2,
+        max_iter=8,
+        random_state=4,
+        initial_params={"a": 1},
+    )
+    assert result.n_evaluations == 2 and result.stop_reason == "exhausted"
+    assert 0 not in result.n_new_candidates
+
+
 def test_run_whale_search_without_new_candidates_makes_no_call():
     # randint(0, 1) has one value but is a distribution: not "exhausted"
     calls = []
