@@ -34,6 +34,7 @@ Usage::
     python benchmarks/bench_forecast.py --seeds 0 1 2    # GRU seeds (mean MASE)
     python benchmarks/bench_forecast.py --set normalization=instance  # other defaults
     python benchmarks/bench_forecast.py --average-with normalization=instance
+    python benchmarks/bench_forecast.py --average-with window_length=half
     python benchmarks/bench_forecast.py --basket fresh   # series not used to tune
 """
 
@@ -267,14 +268,30 @@ def _mase(train, test, pred, sp):
     return one(train, test, pred)
 
 
-class _MeanForecast:
-    """Mean forecast and mean interval bounds (quantile averaging) of forecasters."""
+def _gru(model, fitted=False):
+    """The GRUForecaster of ``model``: itself, or a pipeline's last step."""
+    if isinstance(model, GRUForecaster):
+        return model
+    return (model.steps_ if fitted else model.steps)[-1][1]
 
-    def __init__(self, forecasters):
+
+class _MeanForecast:
+    """Mean forecast and mean interval bounds (quantile averaging) of forecasters.
+
+    ``prepare(first, others)``, if given, is called with the first forecaster's
+    fitted GRU and the other (unfitted) forecasters before they are fitted.
+    """
+
+    def __init__(self, forecasters, prepare=None):
         self.forecasters = forecasters
+        self.prepare = prepare
 
     def fit(self, y, X=None, fh=None):
-        for forecaster in self.forecasters:
+        first, others = self.forecasters[0], self.forecasters[1:]
+        first.fit(y, X=X, fh=fh)
+        if self.prepare is not None:
+            self.prepare(_gru(first, fitted=True), others)
+        for forecaster in others:
             forecaster.fit(y, X=X, fh=fh)
         return self
 
@@ -290,7 +307,8 @@ def models(sp, log, seed, gru_params, gru_alternative=None):
     """The four models; on a log row each behind its own ``LogTransformer``.
 
     With ``gru_alternative`` the GRU is the mean of two GRUForecasters, the second
-    with those parameters changed.
+    with those parameters changed; ``window_length="half"`` gives the second half
+    the first's fitted window (at least 2) and the first's trained horizon.
     """
 
     def logged(model):
@@ -298,7 +316,18 @@ def models(sp, log, seed, gru_params, gru_alternative=None):
 
     seasonal = sp > 1
     gru = logged(GRUForecaster(random_state=seed, **gru_params))
-    if gru_alternative:
+    gru_alternative = gru_alternative or {}
+    if gru_alternative.get("window_length") == "half":
+        rest = {k: v for k, v in gru_alternative.items() if k != "window_length"}
+        other = logged(GRUForecaster(random_state=seed, **{**gru_params, **rest}))
+
+        def half_window(first, others):
+            window = max(2, round(first.window_length_ / 2))
+            for model in others:
+                _gru(model).set_params(window_length=window, horizon=first.horizon_)
+
+        gru = _MeanForecast([gru, other], prepare=half_window)
+    elif gru_alternative:
         other = GRUForecaster(random_state=seed, **{**gru_params, **gru_alternative})
         gru = _MeanForecast([gru, logged(other)])
     return {
@@ -400,7 +429,8 @@ def main():
         default=[],
         metavar="NAME=VALUE",
         help="the GRU column becomes the mean forecast (and mean interval bounds) "
-        "of the GRU and a second GRU with these parameters changed",
+        "of the GRU and a second GRU with these parameters changed "
+        "(window_length=half: half the first's fitted window, same horizon)",
     )
     args = parser.parse_args()
     gru_params = parse_params(parser, args.set)
