@@ -252,22 +252,18 @@ def run_whale_search(
     )
     result = WhaleSearchResult()
     cache = {}
-    # a space of lists only is used up once each of its candidates was drawn;
+    # a space of lists only is used up once each of its candidates was scored;
     # the remaining iterations would score nothing new
-    n_candidates, drawn = space.n_candidates, set()
+    n_candidates = space.n_candidates
     stop_rule = NoImprovement(maximize=True)
     while not optimizer.done:
         # a space without parameters ({}) decodes every whale to its one
         # candidate; the optimizer still needs a dimension to move in
         positions = optimizer.ask()[:, : space.n_dims]
         candidates, keys = space.decode_batch(positions, return_keys=True)
-        drawn.update(keys)
         new = {}
         if initial_params is not None and result.n_iter == 0:
-            initial = _initial_key(space, initial_params)
-            new[initial] = dict(initial_params)
-            if initial != ("initial",):  # one of the space's candidates
-                drawn.add(initial)
+            new[_initial_key(space, initial_params)] = dict(initial_params)
         for params, key in zip(candidates, keys, strict=True):
             if key not in cache and key not in new:
                 new[key] = params
@@ -297,7 +293,10 @@ def run_whale_search(
         if stop_rule.should_stop(n_iter_no_change):
             result.stop_reason = "n_iter_no_change"
             break
-        if len(drawn) == n_candidates and not optimizer.done:
+        # every scored key is one of the space's, except that of the estimator
+        # as given when it lies outside the space
+        scored = len(cache) - (("initial",) in cache)
+        if scored == n_candidates and not optimizer.done:
             result.stop_reason = "exhausted"
             break
     else:

@@ -379,7 +379,6 @@ class Trainer:
                 epoch_loss = float(total / seen.sum())
             if not np.isfinite(epoch_loss):
                 self._diverged(checkpoints, epoch_loss)
-                self.diverged = True  # warned: not a ConvergenceWarning's case
                 kept = self.validation_scores[first_score:]
                 if best_epoch is not None and best_epoch > self.n_iter:
                     # the rollback dropped the best epoch: its weights and its
@@ -552,6 +551,7 @@ class Trainer:
             RuntimeWarning,
             stacklevel=user_stacklevel(),
         )
+        self.diverged = True  # warned here: not a ConvergenceWarning's case
 
     def _report(self, started, early_stopping):
         line = f"Epoch {self.n_iter}: loss = {self.loss_curve[-1]:.6f}"
