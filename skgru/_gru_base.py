@@ -73,19 +73,23 @@ def _same_value(value, default):
 
 
 class TorchStatePickleMixin:
-    """Pickle a fitted ``trainer_`` on the CPU and reload it where it can run.
+    """Pickle fitted trainers on the CPU and reload them where they can run.
 
-    A model fitted on CUDA unpickles on a machine without a GPU: the trainer is
-    always stored on the CPU and moved back to ``device_`` when that device exists.
+    A model fitted on CUDA unpickles on a machine without a GPU: the trainers
+    (``trainer_``, or the list ``trainers_``) are always stored on the CPU and
+    moved back to ``device_`` when that device exists.
     """
 
     def __getstate__(self):
         parent = getattr(super(), "__getstate__", None)
         state = parent() if parent is not None else self.__dict__.copy()
-        trainer = state.get("trainer_")
-        if trainer is not None and trainer.device.type != "cpu":
+        trainers = {name: state[name] for name in _TRAINERS if state.get(name)}
+        if any(t.device.type != "cpu" for t in _flat_trainers(trainers)):
             state = dict(state)
-            state["trainer_"] = copy.deepcopy(trainer).to("cpu")
+            for name, value in copy.deepcopy(trainers).items():  # one memo
+                for trainer in _flat_trainers({name: value}):
+                    trainer.to("cpu")
+                state[name] = value
         return state
 
     def __setstate__(self, state):
@@ -94,14 +98,27 @@ class TorchStatePickleMixin:
             parent(state)
         else:
             self.__dict__.update(state)
-        trainer = self.__dict__.get("trainer_")
+        trainers = {n: self.__dict__[n] for n in _TRAINERS if self.__dict__.get(n)}
         device = self.__dict__.get("device_")
-        if trainer is None or device is None:
+        if not trainers or device is None:
             return
         if device.type == "cuda" and not torch.cuda.is_available():
             device = torch.device("cpu")
         self.device_ = device
-        trainer.to(device)
+        for trainer in _flat_trainers(trainers):
+            trainer.to(device)
+
+
+#: Attributes that hold a fitted Trainer (``trainer_``) or a list of them.
+_TRAINERS = ("trainer_", "trainers_")
+
+
+def _flat_trainers(trainers):
+    """The Trainers of ``{name: Trainer or list of Trainer}``, one list."""
+    flat = []
+    for value in trainers.values():
+        flat.extend(value if isinstance(value, list) else [value])
+    return flat
 
 
 class GRUBase(TorchStatePickleMixin):
@@ -223,8 +240,8 @@ class GRUBase(TorchStatePickleMixin):
         Not after a divergence: training stopped before ``max_epochs`` and the
         ``RuntimeWarning`` of the rollback already said why.
         """
-        trainer = self.trainer_
-        if not (trainer.converged or getattr(trainer, "diverged", False)):
+        trainers = getattr(self, "trainers_", None) or [self.trainer_]
+        if not all(t.converged or getattr(t, "diverged", False) for t in trainers):
             # the parameters set away from their defaults say which model it was
             # (one candidate among many in a search)
             defaults = inspect.signature(type(self).__init__).parameters

@@ -252,8 +252,9 @@ def calibrate(
 
     Parameters
     ----------
-    space, predict : ModelSpace, callable
-        The final network's model space and network.
+    space, predict : WindowMean, list of callable
+        The final networks' model spaces and the networks, one per window
+        length (:mod:`skgru._window_mean`).
     ys, Xs : list of ndarray
         The series (``Xs`` None without exogenous data).
     n_cal : int
@@ -261,8 +262,8 @@ def calibrate(
         out the last ``max(n_cal, CALIBRATION_FRACTION * shortest length)``
         points (less where the series are short), one origin per point.
     refit : callable
-        ``refit(ys, Xs, scale_ys, scale_Xs)`` -> ``(space, predict)``: a second
-        network trained on the shortened series, its scaling fitted on
+        ``refit(ys, Xs, scale_ys, scale_Xs)`` -> ``(space, predict)``: second
+        networks trained on the shortened series, its scaling fitted on
         ``scale_ys`` (the shortened series, one point where nothing is left).
     n_windows : int
         Training windows of the final network (the calibration fit keeps a third).
@@ -310,9 +311,7 @@ def calibrate(
         )
     if residuals is not None:
         return "out-of-sample", IntervalModel.fit(residuals)
-    past, extra, target, ids, _ = space.windows(ys, Xs)
-    n_y = ys[0].shape[1]
-    residuals = in_sample_errors(space, past, target, predict(past, extra), ids, n_y)
+    residuals = space.in_sample_errors(predict, ys, Xs)
     warnings.warn(
         "GRUForecaster: the series are too short to hold out a calibration "
         "period, so the prediction intervals use in-sample errors and are "

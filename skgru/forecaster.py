@@ -7,7 +7,7 @@ back beyond the trained horizon); intervals come from ``skgru._intervals``, fed 
 out-of-sample errors, computed at the first interval request.
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,6 @@ from sktime.forecasting.base import BaseForecaster
 
 from skgru._forecasting import (
     NORMALIZATIONS,
-    ModelSpace,
     default_search_space,
     resolve_windows_per_epoch,
     temporal_split,
@@ -46,6 +45,7 @@ from skgru._training import (
     make_generator,
     numpy_predictor,
 )
+from skgru._window_mean import WindowMean, member_windows
 
 __all__ = ["GRUForecaster"]
 
@@ -90,6 +90,18 @@ class GRUForecaster(GRUBase, BaseForecaster):
         data where the series is long enough; raised toward a longer trained
         horizon ``h``, up to ``min(h, 48, shortest - 2 * h)``, so a window sees
         as far back as the network forecasts ahead where the series allows.
+    window_fractions : sequence of float in (0, 1], default=(1.0, 0.5)
+        One network is trained per entry, on windows of
+        ``round(window_length_ * fraction)`` time points (at least 2), and the
+        forecast is the mean of theirs; ``max_epochs`` is split evenly between
+        them (rounded up), so the default's two networks, the second on the
+        last half of each window, cost about what one did. A long window sees
+        more of the pattern, a short one follows recent changes and trains on
+        more windows of a short series, as N-BEATS ensembles over lookback
+        lengths (Oreshkin et al., 2020, Section 3.4); on 26 real series the
+        mean of the two beat a single network on the full window by 6.5% in
+        geometric-mean MASE (``benchmarks/bench_forecast.py``). ``(1.0,)``: one
+        network, the previous model.
     horizon : int or None, default=None
         Steps the network outputs at once (the trained horizon); longer horizons
         are forecast recursively. None takes the largest step of ``fh`` passed to
@@ -131,8 +143,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         times the cost of one on a CPU) and averaged, as N-BEATS' seed
         ensembles (Oreshkin et al., 2020).
     max_epochs : int, default=100
-        Number of epochs; with the cosine schedule the learning rate decays to
-        zero over them.
+        Number of epochs, split evenly between the networks of
+        ``window_fractions`` (50 each by default); with the cosine schedule the
+        learning rate decays to zero over each network's epochs.
     windows_per_epoch : "auto", int or None, default="auto"
         Windows drawn per epoch, so the cost of a fit does not grow with the
         series. "auto": an eighth of the training windows within [256, 512] (8-16
@@ -179,17 +192,24 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
     Attributes
     ----------
+    trainers_ : list of Trainer
+        The fitted networks (``trainers_[k].network``) with their optimizer
+        states, one per entry of ``window_fractions``.
     trainer_ : Trainer
-        The fitted network (``trainer_.network``) with its optimizer state.
+        ``trainers_[0]``, the network of the longest window; ``loss_curve_``,
+        ``n_iter_`` and the other training attributes below are its.
     device_ : torch.device
-        The device the network lives on.
+        The device the networks live on.
     window_length_ : int
-        The window length used.
+        The window length used (of the longest window).
+    window_lengths_ : tuple of int
+        The window length of each network.
     horizon_ : int
         The trained horizon (steps output at once).
     n_windows_ : int
-        Number of training windows over all series (of the last training: the
-        fit, or an update with ``update_params=True``).
+        Number of training windows of the longest-window network over all
+        series (of the last training: the fit, or an update with
+        ``update_params=True``).
     loss_curve_ : list of float
         Training loss (normalized targets) after each epoch.
     validation_scores_ : list of float
@@ -261,6 +281,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             if name != "warm_start"
         },
         "window_length": [Interval(Integral, 1, None, closed="left"), None],
+        "window_fractions": ["array-like"],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "normalization": [StrOptions(set(NORMALIZATIONS))],
         "detrend": ["boolean"],
@@ -272,6 +293,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
     def __init__(
         self,
         window_length=None,
+        window_fractions=(1.0, 0.5),
         horizon=None,
         normalization="local",
         detrend=True,
@@ -299,6 +321,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         verbose=0,
     ):
         self.window_length = window_length
+        self.window_fractions = window_fractions
         self.horizon = horizon
         self.normalization = normalization
         self.detrend = detrend
@@ -389,8 +412,11 @@ class GRUForecaster(GRUBase, BaseForecaster):
             requested=requested,
             differencing=self.differencing,
         )
+        self.window_lengths_ = member_windows(
+            self.window_length_, self._window_fractions()
+        )
         self._space_ = self._space(ys, Xs)
-        self.trainer_, self.n_windows_, self._validation_start = self._train(
+        self.trainers_, self.n_windows_, self._validation_start = self._train(
             self._space_,
             ys,
             Xs,
@@ -495,22 +521,47 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 Xs,
                 None,
                 seed,
-                trainer=self.trainer_,
-                epochs=max(1, int(self.max_epochs) // UPDATE_EPOCHS_DIVISOR),
+                trainers=self.trainers_,
+                epochs=max(1, self._epochs_each() // UPDATE_EPOCHS_DIVISOR),
             )
         return self
 
     # --- data handling -----------------------------------------------------------
+    @property
+    def trainer_(self):
+        """``trainers_[0]``: the network of the longest window."""
+        try:
+            return self.trainers_[0]
+        except AttributeError:
+            raise AttributeError("trainer_ exists after fit") from None
+
+    def _window_fractions(self):
+        """``window_fractions`` as a tuple of floats, checked."""
+        fractions = tuple(np.ravel(np.asarray(self.window_fractions, dtype=object)))
+        if not fractions or not all(
+            isinstance(f, Real) and not isinstance(f, bool) and 0.0 < f <= 1.0
+            for f in fractions
+        ):
+            raise ValueError(
+                "GRUForecaster: window_fractions must be a non-empty sequence of "
+                f"numbers in (0, 1]; got {self.window_fractions!r}."
+            )
+        return tuple(float(f) for f in fractions)
+
+    def _epochs_each(self):
+        """Epochs of each network: ``max_epochs`` split evenly, rounded up."""
+        return -(-int(self.max_epochs) // len(self.window_lengths_))
+
     def _space(self, ys, Xs):
-        """The model space (window geometry, per-series scaling) of the series."""
+        """The model spaces (window geometry, per-series scaling) of the series."""
         normalization = self.normalization
         if self.ensemble_size == 1:  # one member can not be split: the first
             normalization = normalization.split("+")[0]
-        return ModelSpace.fit(
+        return WindowMean.fit(
             ys,
             Xs,
             detrend=bool(self.detrend),
-            window_length=self.window_length_,
+            window_lengths=self.window_lengths_,
             horizon=self.horizon_,
             differencing=self.differencing,
             normalization=normalization,
@@ -518,15 +569,46 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
     # --- training ---------------------------------------------------------------
     def _train(
-        self, space, ys, Xs, weight_seed, seed, trainer=None, verbose=0, epochs=None
+        self, space, ys, Xs, weight_seed, seed, trainers=None, verbose=0, epochs=None
     ):
-        """Train a fresh network on the series (or continue ``trainer``).
+        """Train a fresh network per member of ``space`` (or continue ``trainers``).
 
-        ``weight_seed`` draws the initial weights, ``seed`` the batch order and
-        dropout; ``epochs`` defaults to ``max_epochs``. Returns the trainer, the
-        number of windows, and (with ``early_stopping``) the first validation
-        target of each series.
+        ``space`` is a :class:`WindowMean`. ``weight_seed`` draws the initial
+        weights, ``seed`` the batch order and dropout (the first network takes
+        them as they are, network ``k`` their ``k``-th spawned seed);
+        ``epochs`` defaults to :meth:`_epochs_each`. Returns the trainers, the
+        longest window's number of windows, and (with ``early_stopping``) the
+        first target of each series that no network trained on.
         """
+        n = len(space.spaces)
+        seeds = [seed, *spawn_seeds(seed, n)[1:]]
+        weight_seeds = [weight_seed] * n
+        if weight_seed is not None:
+            weight_seeds = [weight_seed, *spawn_seeds(weight_seed, n)[1:]]
+        trainers = [None] * n if trainers is None else trainers
+        fitted, n_windows, first_target = [], None, None
+        for k, (member, trainer, w_seed, b_seed) in enumerate(
+            zip(space.spaces, trainers, weight_seeds, seeds, strict=True)
+        ):
+            if verbose > 0 and n > 1:
+                print(
+                    f"GRUForecaster: network {k + 1} of {n} "
+                    f"(window_length={member.window_length})"
+                )
+            trainer, count, first = self._train_one(
+                member, ys, Xs, w_seed, b_seed, trainer, verbose, epochs
+            )
+            fitted.append(trainer)
+            n_windows = count if n_windows is None else n_windows
+            if first is not None:
+                # the validation period is the latest start of any network's
+                first_target = {
+                    i: max(t, (first_target or {}).get(i, t)) for i, t in first.items()
+                }
+        return fitted, n_windows, first_target
+
+    def _train_one(self, space, ys, Xs, weight_seed, seed, trainer, verbose, epochs):
+        """Train one network in the ``ModelSpace`` ``space`` (see :meth:`_train`)."""
         past, extra, target, ids, ends = space.windows(ys, Xs)
         per_epoch = resolve_windows_per_epoch(self.windows_per_epoch, len(target))
         train = val = first_target = None
@@ -562,7 +644,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             target,
             train=train,
             validation=val,
-            epochs=self.max_epochs if epochs is None else epochs,
+            epochs=self._epochs_each() if epochs is None else epochs,
             generator=make_generator(seed, self.device_),
             verbose=verbose,
             samples_per_epoch=per_epoch,
@@ -599,8 +681,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         ys, Xs = series_arrays(series)
         ctx, x_ctx = self._space_.contexts(ys, Xs, origins, ids)
         x_future = np.stack(x_futures) if x_futures else None
+        predictors = [numpy_predictor(trainer) for trainer in self.trainers_]
         values = self._space_.roll_out(
-            numpy_predictor(self.trainer_), ctx, x_ctx, x_future, origins, ids, n_steps
+            predictors, ctx, x_ctx, x_future, origins, ids, n_steps
         )
         local = self._space_.local_scale(ctx, ids)
         time_name = self._history[self._keys[0]].index.name
@@ -615,12 +698,12 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
         def refit(short_ys, short_Xs, scale_ys, scale_Xs):
             space = self._space(scale_ys, scale_Xs)
-            trainer, _, _ = self._train(space, short_ys, short_Xs, *seeds)
-            return space, numpy_predictor(trainer)
+            trainers, _, _ = self._train(space, short_ys, short_Xs, *seeds)
+            return space, [numpy_predictor(trainer) for trainer in trainers]
 
         return calibrate(
             self._space_,
-            numpy_predictor(self.trainer_),
+            [numpy_predictor(trainer) for trainer in self.trainers_],
             ys,
             Xs,
             n_cal,
@@ -659,6 +742,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             },
             {
                 "window_length": 2,
+                "window_fractions": (1.0,),
                 "horizon": 2,
                 "normalization": "standard",
                 "differencing": 1,
