@@ -646,6 +646,45 @@ def test_invalid_parameters(params, match):
         GRUForecaster(**{**FAST, **params}).fit(y, fh=[1])
 
 
+@pytest.mark.parametrize("fractions", [0.5, (), (1.0, 0.0), (1.5,), ("half",), (True,)])
+def test_window_fractions_out_of_range_raise(fractions):
+    with pytest.raises(ValueError, match="window_fractions"):
+        GRUForecaster(**FAST, window_fractions=fractions).fit(
+            _seasonal_trend(40), fh=[1]
+        )
+
+
+@pytest.mark.parametrize(
+    "fractions, windows",
+    [((1.0,), (12,)), ((1.0, 0.5), (12, 6)), ([1, 0.75, 0.1], (12, 9, 2))],
+)
+def test_one_network_per_window_fraction_sharing_max_epochs(fractions, windows):
+    y = _seasonal_trend(72)
+    f = GRUForecaster(**FAST, window_length=12, window_fractions=fractions)
+    f.fit(y, fh=[1, 2, 3])
+    assert f.window_lengths_ == windows and len(f.trainers_) == len(windows)
+    # max_epochs=15 split evenly, rounded up
+    assert [t.n_iter for t in f.trainers_] == [-(-15 // len(windows))] * len(windows)
+    assert f.n_windows_ == 72 - 12 - 3 + 1  # the longest window's
+    assert f.predict().shape == (3,) and f.predict_interval().shape == (3, 2)
+
+
+def test_the_forecast_is_the_mean_of_the_window_networks():
+    y = _seasonal_trend(72)
+    two = GRUForecaster(**FAST, window_length=12).fit(y, fh=[1, 2, 3])
+    one_each = []
+    for k, trainer in enumerate(two.trainers_):
+        single = clone(two).set_params(
+            window_length=two.window_lengths_[k], window_fractions=(1.0,)
+        )
+        single.fit(y, fh=[1, 2, 3])
+        single.trainers_[0].network.load_state_dict(trainer.network.state_dict())
+        one_each.append(single.predict())
+    np.testing.assert_allclose(
+        two.predict().to_numpy(), ((one_each[0] + one_each[1]) / 2).to_numpy()
+    )
+
+
 def test_unknown_parameter_and_device():
     with pytest.raises(TypeError, match="unexpected keyword argument 'units'"):
         GRUForecaster(units=3)
