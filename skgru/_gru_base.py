@@ -67,6 +67,8 @@ ARCHITECTURE = ("hidden_size", "num_layers", "bidirectional", "ensemble_size")
 def _same_value(value, default):
     """Whether a parameter holds its default (numpy scalars compare by value)."""
     try:
+        if isinstance(default, tuple) and not isinstance(value, str):
+            value = tuple(np.ravel(np.asarray(value, dtype=object)))
         return bool(value is default or value == default)
     except (TypeError, ValueError):
         return False

@@ -263,8 +263,9 @@ def calibrate(
         points (less where the series are short), one origin per point.
     refit : callable
         ``refit(ys, Xs, scale_ys, scale_Xs)`` -> ``(space, predict)``: second
-        networks trained on the shortened series, its scaling fitted on
-        ``scale_ys`` (the shortened series, one point where nothing is left).
+        networks trained on the shortened series, their scaling fitted on
+        ``scale_ys`` (the shortened series; ``differencing + 1`` points where
+        less is left).
     n_windows : int
         Training windows of the final network (the calibration fit keeps a third).
     validation_start : dict or None
@@ -300,7 +301,9 @@ def calibrate(
         short_Xs = None if Xs is None else [X[:c] for X, c in zip(Xs, cut, strict=True)]
         # the calibration fit sees nothing of the held-out points, not even
         # through the scaling statistics (drift, scale)
-        keep = [max(c, 1) for c in cut]
+        # (a series too short to keep a point of model space is scaled on its
+        # first d + 1 points, the fewest a scaling can use)
+        keep = [max(c, d + 1) for c in cut]
         scale_ys = [y[:k] for y, k in zip(ys, keep, strict=True)]
         scale_Xs = (
             None if Xs is None else [X[:k] for X, k in zip(Xs, keep, strict=True)]

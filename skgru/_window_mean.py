@@ -17,22 +17,26 @@ __all__ = ["WindowMean", "member_windows"]
 
 
 def member_windows(window_length, fractions):
-    """Window length of each network: ``round(window_length * fraction)``.
+    """Window length of each network, longest first, each length once.
 
-    At least 2 time points (1 where ``window_length`` is 1), at most
-    ``window_length``.
+    ``round(window_length * fraction)`` (Python's ``round``: halves to even),
+    at least 2 time points (1 where ``window_length`` is 1), at most
+    ``window_length``; fractions that give the same length give one network.
 
     Examples
     --------
     >>> member_windows(36, (1.0, 0.5))
     (36, 18)
-    >>> member_windows(3, (1.0, 0.5))
+    >>> member_windows(3, (0.5, 1.0))
     (3, 2)
+    >>> member_windows(2, (1.0, 0.5))
+    (2,)
     """
     floor = min(2, int(window_length))
-    return tuple(
+    lengths = {
         max(floor, min(int(window_length), round(window_length * f))) for f in fractions
-    )
+    }
+    return tuple(sorted(lengths, reverse=True))
 
 
 class WindowMean:

@@ -92,8 +92,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         as far back as the network forecasts ahead where the series allows.
     window_fractions : sequence of float in (0, 1], default=(1.0, 0.5)
         One network is trained per entry, on windows of
-        ``round(window_length_ * fraction)`` time points (at least 2), and the
-        forecast is the mean of theirs; ``max_epochs`` is split evenly between
+        ``round(window_length_ * fraction)`` time points (at least 2, or 1 for
+        a window of 1; fractions that give the same length train one network),
+        and the forecast is the mean of theirs; ``max_epochs`` is split evenly between
         them (rounded up), so the default's two networks, the second on the
         last half of each window, cost about what one did. A long window sees
         more of the pattern, a short one follows recent changes and trains on
@@ -202,9 +203,11 @@ class GRUForecaster(GRUBase, BaseForecaster):
     device_ : torch.device
         The device the networks live on.
     window_length_ : int
-        The window length used (of the longest window).
+        The window length chosen (``window_length``, or the automatic one) that
+        ``window_fractions`` scales.
     window_lengths_ : tuple of int
-        The window length of each network.
+        The window length of each network, longest first (the order of
+        ``trainers_``).
     horizon_ : int
         The trained horizon (steps output at once).
     n_windows_ : int
@@ -528,6 +531,16 @@ class GRUForecaster(GRUBase, BaseForecaster):
                 epochs=max(1, self._epochs_each() // UPDATE_EPOCHS_DIVISOR),
             )
         return self
+
+    def __setstate__(self, state):
+        """Also load a forecaster pickled before ``window_fractions`` existed."""
+        if "trainer_" in state and "trainers_" not in state:
+            state = dict(state)
+            state["trainers_"] = [state.pop("trainer_")]
+            state["window_lengths_"] = (state["window_length_"],)
+            state["_space_"] = WindowMean([state["_space_"]])
+            state.setdefault("window_fractions", (1.0,))
+        super().__setstate__(state)
 
     # --- data handling -----------------------------------------------------------
     @property

@@ -309,6 +309,12 @@ def test_convergence_warning_like_the_regressor():
         GRUForecaster(max_epochs=2, lr_schedule="constant", random_state=0).fit(
             y, fh=[1]
         )
+    # the default's value given as a list or an array is not named as changed
+    for fractions in ([1.0, 0.5], np.array([1.0, 0.5])):
+        with pytest.warns(ConvergenceWarning, match=r"^GRUForecaster: max_epochs=2"):
+            GRUForecaster(max_epochs=2, window_fractions=fractions, random_state=0).fit(
+                y, fh=[1]
+            )
     # a search's numpy values read as plain numbers (not np.float64(0.0143...))
     message = r"^GRUForecaster\(dropout=3e-07, learning_rate=0\.01432\): max_epochs"
     with pytest.warns(ConvergenceWarning, match=message):
@@ -667,6 +673,51 @@ def test_one_network_per_window_fraction_sharing_max_epochs(fractions, windows):
     assert [t.n_iter for t in f.trainers_] == [-(-15 // len(windows))] * len(windows)
     assert f.n_windows_ == 72 - 12 - 3 + 1  # the longest window's
     assert f.predict().shape == (3,) and f.predict_interval().shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "window, fractions, windows",
+    [(6, (0.5, 1.0), (6, 3)), (2, (1.0, 0.5), (2,)), (1, (1.0, 0.5), (1,))],
+)
+def test_window_networks_are_longest_first_and_each_length_once(
+    window, fractions, windows
+):
+    # a reviewer's case: (0.5, 1.0) fitted, then predict failed to broadcast
+    y = _seasonal_trend(40)
+    f = GRUForecaster(**FAST, window_length=window, window_fractions=fractions)
+    f.fit(y, fh=[1, 2])
+    assert f.window_lengths_ == windows and len(f.trainers_) == len(windows)
+    assert [t.n_iter for t in f.trainers_] == [-(-15 // len(windows))] * len(windows)
+    assert f.predict().shape == (2,) and f.predict_interval().shape == (2, 2)
+
+
+def test_intervals_of_a_panel_with_a_series_too_short_to_hold_out_when_differenced():
+    # a reviewer's case: the calibration scaled the short series on one point,
+    # which differencing left empty (IndexError at the first interval request)
+    short, long = _seasonal_trend(12), _seasonal_trend(40, seed=1)
+    y = pd.concat([short.to_frame("sales"), long.to_frame("sales")], keys=["a", "b"])
+    f = GRUForecaster(**FAST, window_length=8, differencing=1).fit(y, fh=[1, 2])
+    interval = f.predict_interval(coverage=0.9)
+    assert interval.shape == (4, 2) and np.isfinite(interval.to_numpy()).all()
+    assert f.calibration_ == "out-of-sample"
+
+
+def test_a_forecaster_pickled_before_window_fractions_still_loads():
+    y = _seasonal_trend(48)
+    f = GRUForecaster(**FAST, window_length=6, window_fractions=(1.0,))
+    f.fit(y, fh=[1, 2])
+    expected = f.predict()
+    # the state of the previous release: one trainer_, a plain ModelSpace
+    state = dict(f.__getstate__())
+    state["trainer_"] = state.pop("trainers_")[0]
+    state["_space_"] = state["_space_"].spaces[0]
+    del state["window_lengths_"], state["window_fractions"]
+    old = GRUForecaster.__new__(GRUForecaster)
+    old.__setstate__(state)
+    restored = pickle.loads(pickle.dumps(old))
+    pd.testing.assert_series_equal(restored.predict(), expected)
+    assert restored.get_params()["window_fractions"] == (1.0,)
+    assert restored.predict_interval().shape == (2, 2)
 
 
 def test_the_forecast_is_the_mean_of_the_window_networks():
