@@ -1,6 +1,6 @@
 """Forecasts averaged over networks that read windows of different lengths.
 
-GRUForecaster trains one network per window fraction (``window_fractions``); the
+GRUForecaster trains one network per window length (``window_fractions``); the
 networks share the series' scaling, the trained horizon and the differencing, and
 differ only in how far back each window reaches. N-BEATS ensembles networks
 over several lookback lengths for the same reason (Oreshkin et al., ICLR 2020,

@@ -196,7 +196,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
     ----------
     trainers_ : list of Trainer
         The fitted networks (``trainers_[k].network``) with their optimizer
-        states, one per entry of ``window_fractions``.
+        states, one per window length of ``window_lengths_``.
     trainer_ : Trainer
         ``trainers_[0]``, the network of the longest window; ``loss_curve_``,
         ``n_iter_`` and the other training attributes below are its.
@@ -534,12 +534,13 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
     def __setstate__(self, state):
         """Also load a forecaster pickled before ``window_fractions`` existed."""
+        if "window_fractions" not in state:  # fitted or not: the one-window model
+            state = {**state, "window_fractions": (1.0,)}
         if "trainer_" in state and "trainers_" not in state:
             state = dict(state)
             state["trainers_"] = [state.pop("trainer_")]
             state["window_lengths_"] = (state["window_length_"],)
             state["_space_"] = WindowMean([state["_space_"]])
-            state.setdefault("window_fractions", (1.0,))
         super().__setstate__(state)
 
     # --- data handling -----------------------------------------------------------

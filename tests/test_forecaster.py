@@ -718,6 +718,12 @@ def test_a_forecaster_pickled_before_window_fractions_still_loads():
     pd.testing.assert_series_equal(restored.predict(), expected)
     assert restored.get_params()["window_fractions"] == (1.0,)
     assert restored.predict_interval().shape == (2, 2)
+    # an unfitted one (also inside a pickled search) gets its parameter too
+    state = dict(GRUForecaster(**FAST).__getstate__())
+    del state["window_fractions"]
+    unfitted = GRUForecaster.__new__(GRUForecaster)
+    unfitted.__setstate__(state)
+    assert clone(unfitted).get_params()["window_fractions"] == (1.0,)
 
 
 def test_the_forecast_is_the_mean_of_the_window_networks():
