@@ -61,7 +61,6 @@ class WindowMean:
         self.window_length = first.window_length
         self.horizon = first.horizon
         self.differencing = first.differencing
-        self.normalization = first.normalization
         self.groups = first.groups
 
     @classmethod
@@ -82,11 +81,6 @@ class WindowMean:
             for window in window_lengths[1:]
         ]
         return cls([first, *rest])
-
-    @property
-    def window_lengths(self):
-        """Window length of each member, a tuple."""
-        return tuple(space.window_length for space in self.spaces)
 
     def standard_x(self, i, values):
         """Standardized exogenous values of series ``i`` (shared scaling)."""

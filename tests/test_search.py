@@ -97,13 +97,19 @@ def test_run_whale_search_maximizes_and_scores_only_new_candidates():
     assert history[-1] == result.best_score == max(scored)
 
 
-def test_run_whale_search_dedups_a_small_list_space():
+def _scorer_of_x():
+    """A batch scorer returning each candidate's ``x``, and its batch sizes."""
     calls = []
 
     def score_batch(batch):
         calls.append(len(batch))
         return [p["x"] for p in batch]
 
+    return score_batch, calls
+
+
+def test_run_whale_search_dedups_a_small_list_space():
+    score_batch, calls = _scorer_of_x()
     result = run_whale_search(
         {"x": [1, 2, 3]}, score_batch, n_agents=10, max_iter=6, random_state=1
     )
@@ -131,12 +137,7 @@ def test_a_list_space_is_used_up_with_the_initial_candidate_among_its_values():
 
 def test_run_whale_search_without_new_candidates_makes_no_call():
     # randint(0, 1) has one value but is a distribution: not "exhausted"
-    calls = []
-
-    def score_batch(batch):
-        calls.append(len(batch))
-        return [p["x"] for p in batch]
-
+    score_batch, calls = _scorer_of_x()
     result = run_whale_search(
         {"x": [1, 2], "y": randint(0, 1)}, score_batch, n_agents=10, max_iter=6
     )
