@@ -59,12 +59,20 @@ def initial_candidate(space, estimator_params):
     Returns
     -------
     params : dict or None
-        ``{name: value}`` for every searched name; None when the estimator has no
-        parameter of one of these names (it then cannot be scored as given).
+        ``{name: value}`` for every name of each dict of the space (a list of
+        dicts) whose names are all parameters of the estimator; None when no
+        dict is (the estimator then cannot be scored as given). A pipeline
+        whose step one dict swaps for another estimator with other parameters
+        is scored on the names of the dict it matches.
     """
-    names = sorted({name for names in space.param_names for name in names})
-    if any(name not in estimator_params for name in names):
+    matched = [
+        branch
+        for branch in space.param_names
+        if all(name in estimator_params for name in branch)
+    ]
+    if not matched:
         return None
+    names = sorted({name for branch in matched for name in branch})
     return {name: estimator_params[name] for name in names}
 
 

@@ -44,9 +44,12 @@ def _check_bounds(bounds):
     bad = ~(np.isfinite(low) & np.isfinite(high))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        pair = f"({low[i]}, {high[i]})"
+        if not isinstance(bounds, Bounds) and not isinstance(bounds, np.ndarray):
+            pair = repr(tuple(bounds[i]))  # as given: None, not the nan it reads as
         raise ValueError(
-            f"bounds must be finite; dimension {i} has (low, high) = "
-            f"({low[i]}, {high[i]})."
+            f"bounds must be finite (the whales start anywhere in the box: no "
+            f"None or inf); dimension {i} has (low, high) = {pair}."
         )
     bad = ~(low <= high)
     if bad.any():

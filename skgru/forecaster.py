@@ -485,6 +485,21 @@ class GRUForecaster(GRUBase, BaseForecaster):
         variances = self._calibration.get(self).model.variances(steps, local)
         return pd.DataFrame(variances, index=index, columns=self._y_columns)
 
+    def _update_predict_single(self, y, fh, X=None, update_params=True):
+        """:meth:`update` with ``y`` and ``X``, then :meth:`predict` at ``fh``.
+
+        sktime's default passes the inner data (a DataFrame for a Series ``y``)
+        to the public ``update``, which would then take the DataFrame for the
+        type of every later forecast; the type of the ``y`` the user passed is
+        kept, as sktime's own refitting ``update`` keeps it.
+        """
+        names = ("_y_mtype_last_seen", "_y_metadata", "_converter_store_y")
+        seen = {name: getattr(self, name) for name in names if hasattr(self, name)}
+        self.update(y=y, X=X, update_params=update_params)
+        for name, value in seen.items():
+            setattr(self, name, value)
+        return self.predict(fh=fh, X=X)
+
     def _update(self, y, X=None, update_params=True):
         """Extend the context with new data; optionally continue training.
 

@@ -230,7 +230,10 @@ class WhaleSearchCV(BaseSearchCV):
     cross-validation than the untuned estimator. That candidate is the first row of
     ``cv_results_``; it may lie outside ``param_distributions`` (a value not in a
     list) and it does not steer the whales. It is one extra evaluation (when it
-    is not one of the whales' candidates).
+    is not one of the whales' candidates). With a list of dicts it is scored on
+    the names of every dict whose names are all its parameters (a pipeline whose
+    step another dict swaps for a different estimator still is); when no dict's
+    names all are (a searched name it does not have), it is not scored.
 
     Candidates are evaluated iteration by iteration, so sklearn's "All the N fits
     failed" error would stop the search as soon as one iteration's new candidates

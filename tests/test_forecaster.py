@@ -437,6 +437,20 @@ def test_update_extends_context_without_training():
     assert not np.allclose(before.to_numpy(), after.to_numpy())
 
 
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_update_predict_single_keeps_the_type_of_y(as_frame):
+    # sktime's default passed its inner DataFrame to the public update, and every
+    # later forecast of a Series y came back as a DataFrame
+    y = _seasonal_trend(60)
+    y = y.to_frame() if as_frame else y
+    f = GRUForecaster(**FAST, window_length=6).fit(y.iloc[:-6], fh=[1, 2])
+    forecast = f.update_predict_single(y.iloc[-6:-3], update_params=False)
+    assert type(forecast) is type(y)
+    assert forecast.index[0] == y.index[-3]
+    assert type(f.predict()) is type(y)
+    assert f.cutoff[0] == y.index[-4]
+
+
 def test_update_params_continues_training_from_current_weights():
     y = _seasonal_trend(72)
     f = GRUForecaster(**FAST, window_length=12).fit(y.iloc[:-6], fh=[1, 2, 3])

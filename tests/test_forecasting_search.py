@@ -17,6 +17,7 @@ from sktime.forecasting.compose import TransformedTargetForecaster
 from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
 from sktime.forecasting.naive import NaiveForecaster
 from sktime.forecasting.theta import ThetaForecaster
+from sktime.forecasting.trend import PolynomialTrendForecaster
 from sktime.performance_metrics.forecasting import (
     MeanAbsoluteScaledError,
     MeanSquaredError,
@@ -873,9 +874,10 @@ def test_the_selected_forecaster_comes_first_and_is_fitted_once(monkeypatch):
 
 
 def test_no_tie_break_without_the_forecaster_as_given():
-    # a conditional space that swaps the component: the pipeline as given has no
-    # "f__deseasonalize", so it is not scored and row 0 is just the first whale
-    pipe = TransformedTargetForecaster([("f", NaiveForecaster(strategy="last"))])
+    # a conditional space that swaps the component: the pipeline as given has
+    # neither "f__window_length" nor "f__deseasonalize", so it matches no dict,
+    # is not scored and row 0 is just the first whale
+    pipe = TransformedTargetForecaster([("f", PolynomialTrendForecaster(degree=1))])
     space = [
         {"f": [NaiveForecaster(strategy="mean")], "f__window_length": [2, 3, 24, 36]},
         {"f": [NaiveForecaster(strategy="drift")], "f__window_length": [2, 3, 24, 36]},

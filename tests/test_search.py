@@ -545,7 +545,10 @@ def test_pipeline_params_estimator_values_and_conditional_space():
     search = WhaleSearchCV(
         pipe, space, n_agents=8, max_iter=3, cv=3, random_state=0
     ).fit(X, y)
-    params = search.cv_results_["params"]
+    # the pipeline as given is a candidate of the first dict: the first row
+    given, *params = search.cv_results_["params"]
+    assert given["model"] is pipe.named_steps["model"]
+    assert (given["model__alpha"], given["scale"]) == (1.0, "passthrough")
     ridge_rows = [p for p in params if p["model"] is ridge]
     tree_rows = [p for p in params if p["model"] is tree]
     assert ridge_rows and tree_rows and len(ridge_rows) + len(tree_rows) == len(params)
@@ -922,6 +925,26 @@ def test_the_estimator_as_given_is_a_candidate_even_outside_the_space():
     assert search.best_estimator_.alpha == 1.0
     given = cross_val_score(Ridge(), X, y, cv=3).mean()
     assert search.best_score_ == pytest.approx(given)
+
+
+def test_a_pipeline_whose_step_one_dict_swaps_is_scored_as_given():
+    # the second dict's est__max_depth is no parameter of the given Ridge step:
+    # the pipeline was left unscored although it is a candidate of the first dict
+    pipe = Pipeline([("est", Ridge(alpha=3.0))])
+    space = [
+        {"est": [Ridge()], "est__alpha": loguniform(1e-3, 1e2)},
+        {
+            "est": [DecisionTreeRegressor(random_state=0)],
+            "est__max_depth": randint(1, 6),
+        },
+    ]
+    search = whale(pipe, space, n_agents=3, max_iter=2).fit(X, y)
+    first = search.cv_results_["params"][0]
+    assert set(first) == {"est", "est__alpha"}
+    assert first["est__alpha"] == 3.0
+    given = cross_val_score(Ridge(alpha=3.0), X, y, cv=3).mean()
+    assert search.cv_results_["mean_test_score"][0] == pytest.approx(given)
+    assert search.best_score_ >= given
 
 
 @pytest.mark.parametrize(

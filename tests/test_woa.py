@@ -636,6 +636,7 @@ def test_nan_counts_as_failed_point():
         ([(0, 1), (2.0, -2.0)], ValueError, r"low <= high.*dimension 1"),
         ([(0, np.inf)], ValueError, r"bounds must be finite.*dimension 0"),
         ([(np.nan, 1)], ValueError, "bounds must be finite"),
+        ([(0, 1), (None, 1)], ValueError, r"finite.*dimension 1.*\(None, 1\)"),
         ([1, 2, 3], ValueError, r"\(low, high\) pairs.*shape \(n_dims, 2\)"),
         ([(0, 1, 2)], ValueError, r"\(low, high\) pairs.*got shape \(1, 3\)"),
         ([], ValueError, r"\(low, high\) pairs"),
