@@ -45,7 +45,7 @@ def _check_bounds(bounds):
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         pair = f"({low[i]}, {high[i]})"
-        if not isinstance(bounds, Bounds) and not isinstance(bounds, np.ndarray):
+        if isinstance(bounds, list | tuple):
             pair = repr(tuple(bounds[i]))  # as given: None, not the nan it reads as
         raise ValueError(
             f"bounds must be finite (the whales start anywhere in the box: no "

@@ -7,6 +7,7 @@ back beyond the trained horizon); intervals come from ``skgru._intervals``, fed 
 out-of-sample errors, computed at the first interval request.
 """
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -490,11 +491,13 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
         sktime's default passes the inner data (a DataFrame for a Series ``y``)
         to the public ``update``, which would then take the DataFrame for the
-        type of every later forecast; the type of the ``y`` the user passed is
-        kept, as sktime's own refitting ``update`` keeps it.
+        type (and name) of every later forecast; the type and name of the
+        ``y`` the user passed are kept, as sktime's own refitting ``update``
+        keeps them.
         """
+        # copies: the public update resets the converter store in place
         names = ("_y_mtype_last_seen", "_y_metadata", "_converter_store_y")
-        seen = {name: getattr(self, name) for name in names if hasattr(self, name)}
+        seen = {n: copy.copy(getattr(self, n)) for n in names if hasattr(self, n)}
         self.update(y=y, X=X, update_params=update_params)
         for name, value in seen.items():
             setattr(self, name, value)

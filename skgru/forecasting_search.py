@@ -295,7 +295,8 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         unpaired: the population standard deviation (``std_test_*``, ddof 0) of
         the best candidate's fold scores over the square root of the number of
         folds. It does not apply when the forecaster as given could not be scored
-        (no dict of the space has only names that are its parameters). Either
+        (a searched name it does not have; with a list of dicts, one in every
+        dict). Either
         way ``cv_results_`` ranks by mean score and
         ``best_score_history_`` and the ``verbose`` lines follow the best mean;
         ``best_index_``, ``best_params_`` and ``best_score_`` describe the

@@ -441,13 +441,23 @@ def test_update_extends_context_without_training():
 def test_update_predict_single_keeps_the_type_of_y(as_frame):
     # sktime's default passed its inner DataFrame to the public update, and every
     # later forecast of a Series y came back as a DataFrame
-    y = _seasonal_trend(60)
+    y = _seasonal_trend(60).rename("sales")
     y = y.to_frame() if as_frame else y
     f = GRUForecaster(**FAST, window_length=6).fit(y.iloc[:-6], fh=[1, 2])
     forecast = f.update_predict_single(y.iloc[-6:-3], update_params=False)
-    assert type(forecast) is type(y)
+    later = f.predict()
+    # the same as an update and a forecast, the Series' name included
+    g = GRUForecaster(**FAST, window_length=6).fit(y.iloc[:-6], fh=[1, 2])
+    expected = g.update(y.iloc[-6:-3], update_params=False).predict()
+    assert type(forecast) is type(later) is type(y)
+    if as_frame:
+        pd.testing.assert_frame_equal(forecast, expected)
+        pd.testing.assert_frame_equal(later, expected)
+    else:
+        assert forecast.name == later.name == "sales"
+        pd.testing.assert_series_equal(forecast, expected)
+        pd.testing.assert_series_equal(later, expected)
     assert forecast.index[0] == y.index[-3]
-    assert type(f.predict()) is type(y)
     assert f.cutoff[0] == y.index[-4]
 
 

@@ -14,6 +14,7 @@ from sktime.exceptions import FitFailedWarning
 from sktime.exceptions import NotFittedError as SktimeNotFittedError
 from sktime.forecasting.base import ForecastingHorizon
 from sktime.forecasting.compose import TransformedTargetForecaster
+from sktime.forecasting.model_evaluation import evaluate
 from sktime.forecasting.model_selection import ForecastingRandomizedSearchCV
 from sktime.forecasting.naive import NaiveForecaster
 from sktime.forecasting.theta import ThetaForecaster
@@ -871,6 +872,25 @@ def test_the_selected_forecaster_comes_first_and_is_fitted_once(monkeypatch):
     assert rank == str(
         int(search.cv_results_.loc[0, "rank_test_MeanAbsolutePercentageError"])
     )
+
+
+def test_a_pipeline_matching_one_dict_is_scored_as_given():
+    # the Theta dict's "f__deseasonalize" is no parameter of the given naive
+    # component; the pipeline still matches the first dict and is row 0
+    pipe = TransformedTargetForecaster([("f", NaiveForecaster(strategy="last"))])
+    space = [
+        {"f": [NaiveForecaster(strategy="mean")], "f__window_length": [2, 3, 24]},
+        {"f": [ThetaForecaster(sp=12)], "f__deseasonalize": [True, False]},
+    ]
+    search = naive_search(forecaster=pipe, param_distributions=space, max_iter=1)
+    search.fit(Y, fh=[1, 2, 3])
+    first = search.cv_results_.loc[0, "params"]
+    assert set(first) == {"f", "f__window_length"}
+    assert first["f"].get_params()["strategy"] == "last"
+    assert first["f__window_length"] is None
+    column = "mean_test_MeanAbsolutePercentageError"
+    given = evaluate(pipe.clone(), search.cv, Y, scoring=search.scoring)
+    assert search.cv_results_.loc[0, column] == pytest.approx(given.iloc[:, 0].mean())
 
 
 def test_no_tie_break_without_the_forecaster_as_given():
