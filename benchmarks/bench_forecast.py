@@ -25,12 +25,14 @@ USAccDeaths, ldeaths, JohnsonJohnson, Nile, sunspot.year, WWWusage; the last two
 seasons held out (8 to 12 points for non-seasonal series).
 
 ``--basket short`` runs M3's short lengths and horizons on 19 further series
-(none in the two baskets above): the last 48 or 72 months of fpp2 a10, datasets
-fdeaths, UKDriverDeaths, Seatbelts (front and rear seats) and forecast wineind
-with 18 months held out; the last 24 or 40 quarters of forecast woolyrnq,
-datasets UKgas and austres, fpp2 austourists, qcement and euretail with 8
-held out; the last 20 or 30 years of fpp2 wmurders, livestock, sunspotarea,
-marathon, oil, guinearice and datasets nhtemp with 6 held out (32 cases).
+(none in the two baskets above, though fdeaths is the female half of ldeaths and
+UKDriverDeaths is Seatbelts' drivers column): the last 48 or 72 months of fpp2
+a10, datasets fdeaths, UKDriverDeaths, Seatbelts (front and rear seats) and
+forecast wineind with 18 months held out; the last 24 or 40 quarters of
+forecast woolyrnq, datasets UKgas and austres, fpp2 austourists, qcement and
+euretail with 8 held out; the last 20 or 30 years of fpp2 wmurders, livestock,
+sunspotarea, marathon, oil, guinearice and datasets nhtemp with 6 held out (32
+cases).
 
 Theta's interval coverage is printed beside GRU's as a reference (AutoETS's
 simulated intervals fail with statsmodels 0.15 under sktime 1.2).

@@ -296,8 +296,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
         the best candidate's fold scores over the square root of the number of
         folds. It does not apply when the forecaster as given could not be scored
         (a searched name it does not have; with a list of dicts, one in every
-        dict). Either
-        way ``cv_results_`` ranks by mean score and
+        dict). Either way ``cv_results_`` ranks by mean score and
         ``best_score_history_`` and the ``verbose`` lines follow the best mean;
         ``best_index_``, ``best_params_`` and ``best_score_`` describe the
         selected row, and ``best_forecaster_`` is its refit (or that refit's
