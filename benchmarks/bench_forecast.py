@@ -370,6 +370,8 @@ def models(sp, log, seed, gru_params, gru_alternative=None):
         return TransformedTargetForecaster([LogTransformer(), model]) if log else model
 
     seasonal = sp > 1
+    # every model gets the case's seasonal period (the GRU's sp is overridable)
+    gru_params = {"sp": sp, **gru_params}
     gru = logged(GRUForecaster(random_state=seed, **gru_params))
     gru_alternative = gru_alternative or {}
     if gru_alternative.get("window_length") == "half":

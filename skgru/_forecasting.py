@@ -144,16 +144,31 @@ class ModelSpace:
         ``"local+instance"`` gives every window in both normalizations, one
         input block and one target block each (:attr:`groups`); forecasts are
         the mean of the two blocks' de-normalized outputs.
+    anchor : {"mean", "last"}, default="mean"
+        What the detrended values of a window are taken relative to, for every
+        normalization but ``"standard"``: the window's mean, or its last value
+        (as ``normalization="last"`` always is).
     """
 
+    #: Model spaces pickled before ``anchor`` existed took the window's mean.
+    anchor = "mean"
+
     def __init__(
-        self, scalings, *, window_length, horizon, differencing=0, normalization="mean"
+        self,
+        scalings,
+        *,
+        window_length,
+        horizon,
+        differencing=0,
+        normalization="mean",
+        anchor="mean",
     ):
         self.scalings = tuple(scalings)
         self.window_length = int(window_length)
         self.horizon = int(horizon)
         self.differencing = int(differencing)
         self.normalization = normalization
+        self.anchor = anchor
         self.groups = tuple(normalization.split("+"))
         self._drift = _stack(self.scalings, "drift")
         self._center = _stack(self.scalings, "center")
@@ -166,8 +181,8 @@ class ModelSpace:
     def fit(cls, ys, Xs=None, *, detrend=True, **geometry):
         """A model space with the scaling of each series ``ys[i]`` (with ``Xs[i]``).
 
-        ``geometry`` holds ``window_length``, ``horizon``, ``differencing`` and
-        ``normalization``.
+        ``geometry`` holds ``window_length``, ``horizon``, ``differencing``,
+        ``normalization`` and ``anchor``.
         """
         d = geometry.get("differencing", 0)
         normalization = geometry.get("normalization", "mean")
@@ -241,10 +256,10 @@ class ModelSpace:
             Shift and scale of the detrended values; see :meth:`denormalize`.
         """
         detrended = z - self._drift[ids][:, None, :] * times[:, :, None]
-        if self.normalization == "last":
-            offset = detrended[:, -1:, :]
-        elif self.normalization == "standard":
+        if self.normalization == "standard":
             offset = self._center[ids][:, None, :]
+        elif self.normalization == "last" or self.anchor == "last":
+            offset = detrended[:, -1:, :]
         else:
             offset = detrended.mean(axis=1, keepdims=True)
         scale = self._scale[ids][:, None, :]

@@ -17,6 +17,7 @@ __all__ = [
     "check_times",
     "checked_x",
     "extend_history",
+    "seasonal_period",
     "forecast_index",
     "future_exog",
     "join_series",
@@ -61,6 +62,51 @@ def _with_freq(index):
     if isinstance(index, pd.DatetimeIndex) and index.freq is None:
         return pd.DatetimeIndex(index, freq="infer")
     return index
+
+
+#: Seasonal period of a time index's frequency, by the frequency's code with its
+#: anchor and its start/end mark removed (``"QS-OCT"`` -> ``"Q"``); the common
+#: choices of R's ``frequency()`` and of statsmodels' ``freq_to_period``.
+SEASONAL_PERIODS = {
+    "Y": 1,
+    "A": 1,
+    "BY": 1,
+    "BA": 1,
+    "Q": 4,
+    "BQ": 4,
+    "M": 12,
+    "BM": 12,
+    "W": 52,
+    "D": 7,
+    "B": 5,
+    "H": 24,
+}
+
+
+def seasonal_period(index):
+    """Seasonal period implied by the frequency of a time index, or None.
+
+    Yearly 1, quarterly 4, monthly 12, weekly 52, daily 7, business-daily 5,
+    hourly 24; None for an index without a frequency (an integer index,
+    irregular times), for multiples (``"2M"``) and for other frequencies.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> seasonal_period(pd.period_range("2000-01", periods=3, freq="M"))
+    12
+    >>> seasonal_period(pd.date_range("2000", periods=3, freq="QS-OCT"))
+    4
+    >>> seasonal_period(pd.RangeIndex(3)) is None
+    True
+    """
+    freq = getattr(_with_freq(index), "freq", None)
+    if freq is None or getattr(freq, "n", 1) != 1:
+        return None
+    code = freq.name.split("-")[0].upper()
+    if len(code) > 1 and code[-1] in "SE":
+        code = code[:-1]
+    return SEASONAL_PERIODS.get(code)
 
 
 class Series:

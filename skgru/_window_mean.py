@@ -52,7 +52,7 @@ class WindowMean:
     ----------
     spaces : sequence of ModelSpace
         The first has the longest window; all share scalings, horizon,
-        differencing and normalization.
+        differencing, normalization and anchor.
     """
 
     def __init__(self, spaces):
@@ -77,6 +77,7 @@ class WindowMean:
                 horizon=first.horizon,
                 differencing=first.differencing,
                 normalization=first.normalization,
+                anchor=first.anchor,
             )
             for window in window_lengths[1:]
         ]

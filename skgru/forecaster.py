@@ -35,6 +35,7 @@ from skgru._panel import (
     forecast_index,
     future_exog,
     join_series,
+    seasonal_period,
     series_arrays,
     series_cutoff,
     series_steps,
@@ -125,6 +126,19 @@ class GRUForecaster(GRUBase, BaseForecaster):
         member, ``ensemble_size=1``, is ``"local"``). ``"standard"``
         standardizes by the series' mean and standard deviation, for stationary
         series (with ``detrend=False``). See the user guide.
+    sp : int or None, default=None
+        Seasonal periodicity of ``y`` (sktime's name: 12 for monthly data with a
+        yearly season, 1 for none). It sets what forecasts are relative to:
+        a nonseasonal series' (``sp=1``) windows are taken relative to their
+        last value, where its level is, and a seasonal series' relative to
+        their mean, as one point of a season is no level (``"standard"`` and
+        ``"last"`` normalizations keep their own). None reads it off the
+        frequency of the time index: yearly 1, quarterly 4, monthly 12, weekly
+        52, daily 7, business-daily 5, hourly 24; an index without such a
+        frequency (an integer index) counts as seasonal. The last-value anchor
+        took the geometric mean of MASE relative to AutoETS on the nonseasonal
+        series of ``benchmarks/bench_forecast.py`` from ... (user guide,
+        "Seasonality").
     detrend : bool, default=True
         Remove each series' drift (its mean one-step change over the training
         data, a linear trend) before scaling, and add it back to the forecasts,
@@ -203,6 +217,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         ``n_iter_`` and the other training attributes below are its.
     device_ : torch.device
         The device the networks live on.
+    sp_ : int or None
+        The seasonal periodicity used: ``sp``, or the one read off the index
+        (None where it has no frequency that names one).
     window_length_ : int
         The window length chosen (``window_length``, or the automatic one) that
         ``window_fractions`` scales.
@@ -289,6 +306,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         "window_fractions": ["array-like"],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "normalization": [StrOptions(set(NORMALIZATIONS))],
+        "sp": [_POSITIVE, None],
         "detrend": ["boolean"],
         "differencing": [Interval(Integral, 0, 2, closed="both")],
         "windows_per_epoch": [StrOptions({"auto"}), _POSITIVE, None],
@@ -301,6 +319,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         window_fractions=(1.0, 0.5),
         horizon=None,
         normalization="local",
+        sp=None,
         detrend=True,
         differencing=0,
         hidden_size=32,
@@ -329,6 +348,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self.window_fractions = window_fractions
         self.horizon = horizon
         self.normalization = normalization
+        self.sp = sp
         self.detrend = detrend
         self.differencing = differencing
         self.hidden_size = hidden_size
@@ -408,6 +428,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self._keys = list(self._history)
         self._ends = {key: part.index[-1] for key, part in self._history.items()}
         check_times(self._history, self.cutoff)
+        self.sp_ = self.sp
+        if self.sp_ is None:
+            self.sp_ = seasonal_period(next(iter(self._history.values())).index)
         ys, Xs = series_arrays(self._history.values())
         requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = window_and_horizon(
@@ -551,9 +574,13 @@ class GRUForecaster(GRUBase, BaseForecaster):
         return self
 
     def __setstate__(self, state):
-        """Also load a forecaster pickled before ``window_fractions`` existed."""
+        """Also load a forecaster pickled before ``window_fractions`` or ``sp``."""
         if "window_fractions" not in state:  # fitted or not: the one-window model
             state = {**state, "window_fractions": (1.0,)}
+        if "sp" not in state:  # windows relative to their mean, as before sp
+            state = {**state, "sp": None}
+            if "window_length_" in state:
+                state["sp_"] = None
         if "trainer_" in state and "trainers_" not in state:
             state = dict(state)
             state["trainers_"] = [state.pop("trainer_")]
@@ -600,6 +627,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             horizon=self.horizon_,
             differencing=self.differencing,
             normalization=normalization,
+            anchor="last" if self.sp_ == 1 else "mean",
         )
 
     # --- training ---------------------------------------------------------------
@@ -769,6 +797,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         return [
             {
                 "window_length": 3,
+                "sp": 1,
                 "hidden_size": 4,
                 "max_epochs": 2,
                 "windows_per_epoch": 16,

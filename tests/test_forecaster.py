@@ -664,6 +664,7 @@ def test_x_at_fit_but_not_at_predict_and_the_reverse():
     [
         ({"hidden_size": 0}, "hidden_size"),
         ({"window_length": 0}, "window_length"),
+        ({"sp": 0}, "sp"),
         ({"normalization": "minmax"}, "normalization"),
         ({"differencing": 3}, "differencing"),
         ({"learning_rate": -1.0}, "learning_rate"),
@@ -748,6 +749,52 @@ def test_a_forecaster_pickled_before_window_fractions_still_loads():
     unfitted = GRUForecaster.__new__(GRUForecaster)
     unfitted.__setstate__(state)
     assert clone(unfitted).get_params()["window_fractions"] == (1.0,)
+
+
+@pytest.mark.parametrize(
+    ("index", "sp", "expected"),
+    [
+        (pd.period_range("2000-01", periods=48, freq="M"), None, 12),
+        (pd.date_range("2000-01-01", periods=48, freq="QS"), None, 4),
+        (pd.period_range("1900", periods=48, freq="Y"), None, 1),
+        (pd.RangeIndex(48), None, None),
+        (pd.period_range("2000-01", periods=48, freq="M"), 1, 1),
+    ],
+)
+def test_sp_is_read_off_the_index_and_sets_the_anchor(index, sp, expected):
+    y = pd.Series(_seasonal_trend(48).to_numpy(), index=index)
+    f = GRUForecaster(**FAST, window_length=6, sp=sp).fit(y, fh=[1, 2])
+    assert f.sp_ == expected
+    anchor = "last" if expected == 1 else "mean"
+    assert {space.anchor for space in f._space_.spaces} == {anchor}
+    assert f.get_params()["sp"] == sp
+
+
+def test_a_nonseasonal_forecast_starts_from_the_last_value():
+    # a random walk that ends far above its recent mean: windows relative to
+    # their mean pull the forecast back toward it, the last value does not
+    rng = np.random.default_rng(3)
+    values = np.concatenate([np.cumsum(rng.normal(size=60)), np.linspace(0, 20, 8)])
+    y = pd.Series(values + 50, index=pd.period_range("1950", periods=68, freq="Y"))
+    params = {**FAST, "window_length": 12, "detrend": False}
+    last = GRUForecaster(**params).fit(y, fh=[1]).predict().iloc[0]
+    mean = GRUForecaster(**params, sp=12).fit(y, fh=[1]).predict().iloc[0]
+    assert abs(last - y.iloc[-1]) < abs(mean - y.iloc[-1])
+
+
+def test_a_forecaster_pickled_before_sp_still_loads_and_forecasts_the_same():
+    y = _seasonal_trend(48)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    expected = f.predict()
+    state = dict(f.__getstate__())
+    del state["sp"], state["sp_"]
+    for space in state["_space_"].spaces:
+        del space.__dict__["anchor"]
+    old = GRUForecaster.__new__(GRUForecaster)
+    old.__setstate__(state)
+    restored = pickle.loads(pickle.dumps(old))
+    pd.testing.assert_series_equal(restored.predict(), expected)
+    assert restored.get_params()["sp"] is None and restored.sp_ is None
 
 
 def test_the_forecast_is_the_mean_of_the_window_networks():
@@ -939,11 +986,13 @@ def test_numpy_typed_parameters_are_accepted():
 
 
 @pytest.mark.parametrize(
-    "normalization", ["local", "instance", "local+instance", "mean"]
+    ("normalization", "sp"),
+    [("local", None), ("instance", None), ("local+instance", None), ("mean", None)]
+    + [("local", 1), ("instance", 1)],
 )
-def test_forecasts_are_invariant_to_rescaling_y(normalization):
+def test_forecasts_are_invariant_to_rescaling_y(normalization, sp):
     y = _seasonal_trend(60)
-    kwargs = {**FAST, "window_length": 12, "normalization": normalization}
+    kwargs = {**FAST, "window_length": 12, "normalization": normalization, "sp": sp}
     a = GRUForecaster(**kwargs).fit(y, fh=[1, 2, 3]).predict()
     b = GRUForecaster(**kwargs).fit(1000 * y, fh=[1, 2, 3]).predict()
     np.testing.assert_allclose(b.to_numpy() / 1000, a.to_numpy(), rtol=1e-4)

@@ -33,6 +33,29 @@ def test_normalize_then_denormalize_is_the_identity(normalization):
     np.testing.assert_allclose(back, z)
 
 
+@pytest.mark.parametrize(
+    "normalization", ["local", "instance", "local+instance", "mean"]
+)
+def test_the_anchor_is_the_windows_mean_or_its_last_value(normalization):
+    # detrended windows relative to their mean (seasonal series) or to their last
+    # value (nonseasonal ones); either way the identity holds
+    y = np.cumsum(np.random.default_rng(1).normal(size=(40, 1)), axis=0)
+    ids, times = np.array([0, 0]), np.array([np.arange(4, 10), np.arange(30, 36)])
+    z = y[times]
+    for anchor in ["mean", "last"]:
+        space = ModelSpace.fit(
+            [y], window_length=6, horizon=2, normalization=normalization, anchor=anchor
+        )
+        normalized, offset, divisor = space.normalize(z, times, ids)
+        detrended = z - space._drift[0] * times[:, :, None]
+        expected = detrended[:, -1:] if anchor == "last" else detrended.mean(axis=1)
+        np.testing.assert_allclose(offset[:, 0], expected.reshape(2, 1))
+        if anchor == "last":
+            np.testing.assert_allclose(normalized[:, -1], 0.0, atol=1e-12)
+        back = space.denormalize(normalized, times, offset, divisor, ids)
+        np.testing.assert_allclose(back, z)
+
+
 def test_local_normalization_divides_by_the_pooled_volatility():
     # swings that grow tenfold: "local" follows them halfway, "mean" not at all
     t = np.arange(48.0)
