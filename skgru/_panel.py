@@ -66,7 +66,8 @@ def _with_freq(index):
 
 #: Seasonal period of a time index's frequency, by the frequency's code with its
 #: anchor and its start/end mark removed (``"QS-OCT"`` -> ``"Q"``); the common
-#: choices of R's ``frequency()`` and of statsmodels' ``freq_to_period``.
+#: choices of R's ``frequency()`` and of statsmodels' ``freq_to_period``. Codes
+#: are case-sensitive: ``"ms"`` is milliseconds, ``"MS"`` month starts.
 SEASONAL_PERIODS = {
     "Y": 1,
     "A": 1,
@@ -80,6 +81,7 @@ SEASONAL_PERIODS = {
     "D": 7,
     "B": 5,
     "H": 24,
+    "h": 24,
 }
 
 
@@ -99,13 +101,15 @@ def seasonal_period(index):
     4
     >>> seasonal_period(pd.RangeIndex(3)) is None
     True
+    >>> seasonal_period(pd.date_range("2000", periods=3, freq="ms")) is None
+    True
     """
     freq = getattr(_with_freq(index), "freq", None)
     if freq is None or getattr(freq, "n", 1) != 1:
         return None
-    code = freq.name.split("-")[0].upper()
-    if len(code) > 1 and code[-1] in "SE":
-        code = code[:-1]
+    code = freq.name.split("-")[0]
+    if len(code) > 1 and code[0].isupper() and code[-1] in "SE":
+        code = code[:-1]  # "MS", "ME", "QS", "YE", "BQS": start or end of period
     return SEASONAL_PERIODS.get(code)
 
 

@@ -770,6 +770,33 @@ def test_sp_is_read_off_the_index_and_sets_the_anchor(index, sp, expected):
     assert f.get_params()["sp"] == sp
 
 
+def test_sp_of_a_panel_is_read_off_the_first_series_whose_index_names_one():
+    # the first series has a gap (no frequency to infer), the second is yearly
+    years = pd.date_range("1950", periods=30, freq="YS")
+    a = pd.Series(np.arange(30.0), index=years).drop(years[10])
+    b = pd.Series(np.arange(30.0) ** 0.5, index=years)
+    frames = []
+    for key, series in [("a", a), ("b", b)]:
+        frame = series.to_frame("y")
+        frame.index = pd.MultiIndex.from_product([[key], frame.index])
+        frames.append(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the gap is a warning
+        f = GRUForecaster(**FAST, window_length=4).fit(pd.concat(frames), fh=[1])
+    assert f.sp_ == 1
+
+
+def test_sp_1_with_differencing_keeps_windows_relative_to_their_mean():
+    # the last value of a differenced window is one noisy change, not a level
+    y = pd.Series(
+        _seasonal_trend(48).to_numpy(),
+        index=pd.period_range("1950", periods=48, freq="Y"),
+    )
+    f = GRUForecaster(**FAST, window_length=6, differencing=1).fit(y, fh=[1])
+    assert f.sp_ == 1
+    assert {space.anchor for space in f._space_.spaces} == {"mean"}
+
+
 def test_a_nonseasonal_forecast_starts_from_the_last_value():
     # a random walk that ends far above its recent mean: windows relative to
     # their mean pull the forecast back toward it, the last value does not

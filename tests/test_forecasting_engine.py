@@ -56,6 +56,22 @@ def test_the_anchor_is_the_windows_mean_or_its_last_value(normalization):
         np.testing.assert_allclose(back, z)
 
 
+@pytest.mark.parametrize("normalization", ["standard", "last"])
+def test_standard_and_last_normalizations_keep_their_own_anchor(normalization):
+    y = np.cumsum(np.random.default_rng(1).normal(size=(40, 1)), axis=0)
+    ids, times = np.array([0]), np.array([np.arange(4, 10)])
+    offsets = [
+        ModelSpace.fit(
+            [y], window_length=6, horizon=2, normalization=normalization, anchor=a
+        ).normalize(y[times], times, ids)[1]
+        for a in ["mean", "last"]
+    ]
+    np.testing.assert_array_equal(offsets[0], offsets[1])
+    space = ModelSpace.fit([y], window_length=6, horizon=2, normalization="standard")
+    if normalization == "standard":
+        np.testing.assert_allclose(offsets[0][:, 0], space._center[ids])
+
+
 def test_local_normalization_divides_by_the_pooled_volatility():
     # swings that grow tenfold: "local" follows them halfway, "mean" not at all
     t = np.arange(48.0)
