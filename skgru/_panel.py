@@ -85,8 +85,11 @@ SEASONAL_PERIODS = {
 }
 
 
-def seasonal_period(index):
-    """Seasonal period implied by the frequency of a time index, or None.
+def seasonal_period(*indexes):
+    """Seasonal period implied by the frequency of the first time index that has one.
+
+    The indexes are a panel's series' (one for a single series); a series whose
+    frequency cannot be inferred (a gap) does not decide for the others.
 
     Yearly 1, quarterly 4, monthly 12, weekly 52, daily 7, business-daily 5,
     hourly 24; None for an index without a frequency (an integer index,
@@ -103,9 +106,20 @@ def seasonal_period(index):
     True
     >>> seasonal_period(pd.date_range("2000", periods=3, freq="ms")) is None
     True
+    >>> gap = pd.DatetimeIndex(["2000-01-01", "2001-01-01", "2003-01-01"])
+    >>> seasonal_period(gap, pd.date_range("2000", periods=4, freq="YS"))
+    1
     """
-    freq = getattr(_with_freq(index), "freq", None)
-    if freq is None or getattr(freq, "n", 1) != 1:
+    for index in indexes:
+        freq = getattr(_with_freq(index), "freq", None)
+        if freq is not None:
+            return _period_of(freq)
+    return None
+
+
+def _period_of(freq):
+    """:func:`seasonal_period` of one pandas offset."""
+    if getattr(freq, "n", 1) != 1:
         return None
     code = freq.name.split("-")[0]
     if len(code) > 1 and code[0].isupper() and code[-1] in "SE":

@@ -435,9 +435,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self._ends = {key: part.index[-1] for key, part in self._history.items()}
         check_times(self._history, self.cutoff)
         self.sp_ = self.sp
-        if self.sp_ is None:  # the first series whose index names a season
-            found = (seasonal_period(part.index) for part in self._history.values())
-            self.sp_ = next((sp for sp in found if sp is not None), None)
+        if self.sp_ is None:
+            self.sp_ = seasonal_period(*(s.index for s in self._history.values()))
         ys, Xs = series_arrays(self._history.values())
         requested = None if fh is None else int(np.max(fh.to_relative(self.cutoff)))
         self.window_length_, self.horizon_ = window_and_horizon(

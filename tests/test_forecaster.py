@@ -770,19 +770,15 @@ def test_sp_is_read_off_the_index_and_sets_the_anchor(index, sp, expected):
     assert f.get_params()["sp"] == sp
 
 
-def test_sp_of_a_panel_is_read_off_the_first_series_whose_index_names_one():
-    # the first series has a gap (no frequency to infer), the second is yearly
-    years = pd.date_range("1950", periods=30, freq="YS")
-    a = pd.Series(np.arange(30.0), index=years).drop(years[10])
-    b = pd.Series(np.arange(30.0) ** 0.5, index=years)
+def test_sp_of_a_panel_is_read_off_its_time_level_without_freq():
+    # time points without freq (as set_index gives them): inferred per series
+    years = pd.DatetimeIndex(pd.date_range("1950", periods=30, freq="YS").to_numpy())
     frames = []
-    for key, series in [("a", a), ("b", b)]:
-        frame = series.to_frame("y")
+    for key, values in [("a", np.arange(30.0)), ("b", np.arange(30.0) ** 0.5)]:
+        frame = pd.DataFrame({"y": values}, index=years)
         frame.index = pd.MultiIndex.from_product([[key], frame.index])
         frames.append(frame)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the gap is a warning
-        f = GRUForecaster(**FAST, window_length=4).fit(pd.concat(frames), fh=[1])
+    f = GRUForecaster(**FAST, window_length=4).fit(pd.concat(frames), fh=[1])
     assert f.sp_ == 1
 
 
