@@ -128,17 +128,26 @@ def _period_of(freq):
 
 
 class Series:
-    """Raw values of one series in model order, with its time index."""
+    """Raw values of one series in model order, with its time index.
 
-    def __init__(self, index, y, X=None):
+    ``freq`` is the index's frequency, else the one given (a panel's, for a
+    series whose own gaps hide it; see :func:`join_series`).
+    """
+
+    def __init__(self, index, y, X=None, freq=None):
         self.index = _with_freq(index)
+        own = getattr(self.index, "freq", None)
+        self.freq = freq if own is None else own
         self.y = np.asarray(y, dtype=np.float64).reshape(len(index), -1)
         self.X = None if X is None else np.asarray(X, dtype=np.float64)
 
     def head(self, n):
         """The first ``n`` time points."""
         return Series(
-            self.index[:n], self.y[:n], None if self.X is None else self.X[:n]
+            self.index[:n],
+            self.y[:n],
+            None if self.X is None else self.X[:n],
+            freq=self.freq,
         )
 
     def extended(self, new):
@@ -148,7 +157,8 @@ class Series:
         order = np.argsort(index, kind="stable")
         y = np.concatenate([self.y[keep], new.y])[order]
         X = None if self.X is None else np.concatenate([self.X[keep], new.X])[order]
-        return Series(index[order], y, X)
+        freq = new.freq if self.freq is None else self.freq
+        return Series(index[order], y, X, freq=freq)
 
     def __len__(self):
         return len(self.y)
@@ -179,7 +189,46 @@ def join_series(ys, X):
                     f"X must be finite; {_name(key)} has infinite values in X."
                 )
         joined[key] = Series(frame.index, frame, x_frame)
+    _share_freq(joined.values())
     return joined
+
+
+def _on_grid(index, freq):
+    """Whether every time point of a ``DatetimeIndex`` is a step of ``freq`` from
+    its first, which is itself on ``freq``'s grid."""
+    grid = pd.date_range(index[0], index[-1], freq=freq)
+    return len(grid) > 0 and grid[0] == index[0] and bool(index.isin(grid).all())
+
+
+def _share_freq(series):
+    """Give a ``DatetimeIndex`` series without a frequency the panel's.
+
+    Where one series of a panel has a gap, pandas infers no frequency from its
+    time points; the other series' frequency, when every point of it lies on
+    that frequency's grid, still gives its forecast times and counts its gaps.
+    Versions of pandas differ in whether the panel's time level keeps a
+    frequency (which sktime's cutoff then carries), so this makes the outcome
+    the same on all of them: a warning about the gap, not an error.
+    """
+    series = list(series)
+    shared = next(
+        (
+            s.freq
+            for s in series
+            if isinstance(s.index, pd.DatetimeIndex) and s.freq is not None
+        ),
+        None,
+    )
+    if shared is None:
+        return
+    for s in series:
+        if (
+            s.freq is None
+            and isinstance(s.index, pd.DatetimeIndex)
+            and len(s.index)
+            and _on_grid(s.index, shared)
+        ):
+            s.freq = shared
 
 
 def extend_history(history, new):
@@ -200,12 +249,13 @@ def extend_history(history, new):
         history[key] = history[key].extended(part)
 
 
-def n_missing_points(index):
+def n_missing_points(index, freq=None):
     """How many time points a regular ``index`` lacks between its ends.
 
-    Counts the gaps of a ``PeriodIndex`` or an integer index (a
-    ``DatetimeIndex`` with a frequency has none; one without gets its own error
-    from :func:`series_cutoff`).
+    Counts the gaps of a ``PeriodIndex``, an integer index and a
+    ``DatetimeIndex`` with a frequency (its own or ``freq``); a
+    ``DatetimeIndex`` with neither has no count (it gets its own error from
+    :func:`series_cutoff`).
     """
     if len(index) < 2:
         return 0
@@ -213,12 +263,16 @@ def n_missing_points(index):
         return (index[-1] - index[0]).n + 1 - len(index)
     if pd.api.types.is_integer_dtype(index.dtype):
         return int(index[-1] - index[0]) + 1 - len(index)
+    own = getattr(index, "freq", None)
+    freq = freq if own is None else own
+    if isinstance(index, pd.DatetimeIndex) and freq is not None:
+        return len(pd.date_range(index[0], index[-1], freq=freq)) - len(index)
     return 0
 
 
 def warn_gaps(history):
     """A ``UserWarning`` naming the series whose time index has gaps."""
-    gaps = {key: n_missing_points(s.index) for key, s in history.items()}
+    gaps = {key: n_missing_points(s.index, s.freq) for key, s in history.items()}
     gaps = {key: n for key, n in gaps.items() if n > 0}
     if gaps:
         key, n = next(iter(gaps.items()))
@@ -258,9 +312,9 @@ def forecast_index(parts, multiindex_names, time_name):
     return pd.MultiIndex.from_tuples(tuples, names=multiindex_names)
 
 
-def series_cutoff(time_index, cutoff, key=()):
+def series_cutoff(time_index, cutoff, key=(), freq=None):
     """The last time point of one series, with the frequency of ``cutoff`` (else
-    the series' own).
+    the series' own, else ``freq``: the panel's, see :class:`Series`).
 
     Raises
     ------
@@ -269,7 +323,10 @@ def series_cutoff(time_index, cutoff, key=()):
     """
     last = time_index[[-1]]
     if isinstance(last, pd.DatetimeIndex):
-        freq = cutoff.freq if cutoff.freq is not None else time_index.freq
+        for known in (cutoff.freq, time_index.freq):
+            if known is not None:
+                freq = known
+                break
         if freq is None:
             raise ValueError(
                 f"the time index of {_name(key)} has no frequency, and pandas "
@@ -305,7 +362,7 @@ def series_steps(keys, series, cutoff, fh):
     """
     steps, index_parts = [], []
     for key, s in zip(keys, series, strict=True):
-        end = series_cutoff(s.index, cutoff, key)
+        end = series_cutoff(s.index, cutoff, key, s.freq)
         fh = _fh_with_freq(fh, end)
         step = np.asarray(fh.to_relative(end), dtype=int)
         if step.min() < 1:
@@ -376,7 +433,7 @@ def check_times(history, cutoff):
     """Refuse a series whose forecast times have no frequency (a ``ValueError``
     from :func:`series_cutoff`) and warn about gaps (:func:`warn_gaps`)."""
     for key, part in history.items():
-        series_cutoff(part.index, cutoff, key)
+        series_cutoff(part.index, cutoff, key, part.freq)
     warn_gaps(history)
 
 

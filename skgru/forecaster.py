@@ -743,7 +743,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             if xs is not None and key not in xs:
                 raise ValueError(f"X passed to predict has no rows for series {key}.")
             if xs is not None:
-                cutoff = series_cutoff(s.index, self.cutoff, key)
+                cutoff = series_cutoff(s.index, self.cutoff, key, s.freq)
                 future = future_exog(xs[key], key, cutoff, fh, n_steps)
                 x_futures.append(self._space_.future_x(i, future))
         ids = np.arange(len(series))

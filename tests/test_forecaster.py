@@ -216,6 +216,30 @@ def test_irregular_time_points_are_refused_in_fit_with_what_to_do():
         GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
 
 
+def test_a_gap_in_one_series_of_a_datetime_panel_is_a_warning_on_every_pandas():
+    # pandas 2.0 leaves no freq on the time level (sktime's cutoff has none),
+    # later pandas keep one; the gapped series takes its sibling's either way
+    y = _daily_panel_without_freq()
+    gapped = y.drop(index=("b", pd.Timestamp("2000-01-05")))
+    with pytest.warns(UserWarning, match=r"^series \('b',\) lacks 1 time points"):
+        f = GRUForecaster(**FAST, window_length=6).fit(gapped, fh=[1, 2])
+    expected = pd.MultiIndex.from_product(
+        [["a", "b"], pd.to_datetime(["2000-02-10", "2000-02-11"])], names=["s", "t"]
+    )
+    assert f.predict().index.equals(expected)
+    # points off the sibling's grid (noon instead of midnight) still have no freq
+    times = gapped.index.get_level_values("t")
+    noon = (gapped.index.get_level_values("s") == "b") & (times.day == 20)
+    shifted = gapped.set_axis(
+        pd.MultiIndex.from_arrays(
+            [gapped.index.get_level_values("s"), times + noon * pd.Timedelta("12h")],
+            names=["s", "t"],
+        )
+    )
+    with pytest.raises(ValueError, match=r"series \('b',\) has no frequency"):
+        GRUForecaster(**FAST, window_length=6).fit(shifted, fh=[1, 2])
+
+
 def test_gaps_in_the_time_index_are_a_warning_naming_the_series():
     y = _seasonal_trend(60)
     with pytest.warns(UserWarning, match=r"^y lacks 12 time points.*Impute"):
