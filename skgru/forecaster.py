@@ -421,6 +421,11 @@ class GRUForecaster(GRUBase, BaseForecaster):
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
+        if isinstance(self.sp, (bool, np.bool_)):  # an Integral to sklearn
+            raise ValueError(
+                f"GRUForecaster: sp must be an int >= 1 or None (the seasonal "
+                f"periodicity, as in sktime); got {self.sp!r}."
+            )
         self._seeds = dict(
             zip(_STREAMS, spawn_seeds(check_seed(self.random_state), 4), strict=True)
         )
@@ -434,7 +439,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
         self._keys = list(self._history)
         self._ends = {key: part.index[-1] for key, part in self._history.items()}
         check_times(self._history, self.cutoff)
-        self.sp_ = self.sp
+        self.sp_ = None if self.sp is None else int(self.sp)
         if self.sp_ is None:
             self.sp_ = seasonal_period(*(s.index for s in self._history.values()))
         ys, Xs = series_arrays(self._history.values())

@@ -794,6 +794,18 @@ def test_sp_is_read_off_the_index_and_sets_the_anchor(index, sp, expected):
     assert f.get_params()["sp"] == sp
 
 
+@pytest.mark.parametrize("sp", [True, np.True_, 0, -12, 12.0, "12"])
+def test_sp_that_is_not_an_int_of_at_least_1_is_refused(sp):
+    # True is an Integral to sklearn's constraints; sktime refuses it too
+    with pytest.raises(ValueError, match=r"(?i)sp.*(int|must be)"):
+        GRUForecaster(**FAST, window_length=6, sp=sp).fit(_seasonal_trend(48))
+
+
+def test_sp_given_as_a_numpy_int_is_stored_as_an_int():
+    f = GRUForecaster(**FAST, window_length=6, sp=np.int64(1)).fit(_seasonal_trend(48))
+    assert f.sp_ == 1 and type(f.sp_) is int
+
+
 def test_sp_of_a_panel_is_read_off_its_time_level_without_freq():
     # time points without freq (as set_index gives them): inferred per series
     years = pd.DatetimeIndex(pd.date_range("1950", periods=30, freq="YS").to_numpy())
