@@ -19,6 +19,7 @@ __all__ = [
     "extend_history",
     "forecast_index",
     "future_exog",
+    "gap_counts",
     "join_series",
     "seasonal_period",
     "series_arrays",
@@ -259,8 +260,8 @@ def n_missing_points(index, freq=None):
     """
     if len(index) < 2:
         return 0
-    if isinstance(index, pd.PeriodIndex):
-        return (index[-1] - index[0]).n + 1 - len(index)
+    if isinstance(index, pd.PeriodIndex):  # in periods of ``freq``, also "15min"
+        return (index[-1] - index[0]).n // index.freq.n + 1 - len(index)
     if pd.api.types.is_integer_dtype(index.dtype):
         return int(index[-1] - index[0]) + 1 - len(index)
     own = getattr(index, "freq", None)
@@ -270,10 +271,20 @@ def n_missing_points(index, freq=None):
     return 0
 
 
-def warn_gaps(history):
-    """A ``UserWarning`` naming the series whose time index has gaps."""
-    gaps = {key: n_missing_points(s.index, s.freq) for key, s in history.items()}
-    gaps = {key: n for key, n in gaps.items() if n > 0}
+def gap_counts(history):
+    """``{key: missing time points}`` of each series (:func:`n_missing_points`)."""
+    return {key: n_missing_points(s.index, s.freq) for key, s in history.items()}
+
+
+def warn_gaps(history, known=None):
+    """A ``UserWarning`` naming the series whose time index has gaps.
+
+    ``known`` (``{key: count}`` from :func:`gap_counts`) leaves out the gaps
+    already warned about: a series warns again only when it has more.
+    """
+    known = known or {}
+    gaps = gap_counts(history)
+    gaps = {key: n for key, n in gaps.items() if n > known.get(key, 0)}
     if gaps:
         key, n = next(iter(gaps.items()))
         warnings.warn(
@@ -429,12 +440,13 @@ def checked_x(X, columns, method):
     return X[columns]
 
 
-def check_times(history, cutoff):
+def check_times(history, cutoff, known_gaps=None):
     """Refuse a series whose forecast times have no frequency (a ``ValueError``
-    from :func:`series_cutoff`) and warn about gaps (:func:`warn_gaps`)."""
+    from :func:`series_cutoff`) and warn about gaps other than ``known_gaps``
+    (:func:`warn_gaps`)."""
     for key, part in history.items():
         series_cutoff(part.index, cutoff, key, part.freq)
-    warn_gaps(history)
+    warn_gaps(history, known_gaps)
 
 
 def x_mismatch_message(method, x_missing):

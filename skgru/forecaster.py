@@ -34,6 +34,7 @@ from skgru._panel import (
     extend_history,
     forecast_index,
     future_exog,
+    gap_counts,
     join_series,
     seasonal_period,
     series_arrays,
@@ -67,6 +68,11 @@ _POSITIVE = Interval(Integral, 1, None, closed="left")
 _LAZY_ATTRIBUTES = ("calibration_", "interval_scale_")  # reading one calibrates
 
 
+def _last_step(steps):
+    """The largest horizon step of any series (``steps``: one int array each)."""
+    return int(max(step.max() for step in steps))
+
+
 class GRUForecaster(GRUBase, BaseForecaster):
     """Global GRU forecaster: windows of the past in, the whole horizon out.
 
@@ -82,7 +88,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
     so a network trained on one part of a trending series applies to the next.
 
     Prediction intervals are split conformal, calibrated at the first interval
-    request on out-of-sample errors (:mod:`skgru._intervals`, the user guide).
+    request on out-of-sample errors (:mod:`skgru._intervals`, the user guide)
+    of forecasts up to ``max(horizon_, fh of fit, 12)`` steps; a request for
+    more steps is calibrated on forecasts that long (once, then kept).
 
     Parameters
     ----------
@@ -483,7 +491,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     def _predict_quantiles(self, fh, X, alpha):
         """Quantiles at levels ``alpha`` (in (0, 1)); ``fh``, ``X`` as for predict.
 
-        The interval model is calibrated at the first call and then kept.
+        The interval model is calibrated at the first call and then kept; a
+        call with more steps than it measured gets its own, also kept.
 
         Returns
         -------
@@ -491,7 +500,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns ``(variable, alpha)``; rows as for :meth:`predict`.
         """
         index, steps, values, local = self._forecast_frame(fh, X)
-        model = self._calibration.get(self).model
+        _, model = self._calibration.for_steps(self, _last_step(steps))
         quantiles = model.quantile_forecasts(values, steps, local, alpha)
         columns = pd.MultiIndex.from_product([self._y_columns, list(alpha)])
         flat = quantiles.transpose(0, 2, 1).reshape(len(index), -1)
@@ -517,7 +526,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns as ``y``'s; rows as for :meth:`predict`.
         """
         index, steps, _, local = self._forecast_frame(fh, X)
-        variances = self._calibration.get(self).model.variances(steps, local)
+        _, model = self._calibration.for_steps(self, _last_step(steps))
+        variances = model.variances(steps, local)
         return pd.DataFrame(variances, index=index, columns=self._y_columns)
 
     def _update_predict_single(self, y, fh, X=None, update_params=True):
@@ -563,12 +573,13 @@ class GRUForecaster(GRUBase, BaseForecaster):
         """
         X = checked_x(X, self._x_columns, "update")
         new = join_series(split_series(y), X)
+        known_gaps = gap_counts(self._history)  # warned about before
         extend_history(self._history, new)
         # each series is forecast from the end of its latest data, also when
         # that data ends before its history's end (sktime then moves the cutoff
         # back); the other series keep their own ends
         self._ends.update({key: part.index[-1] for key, part in new.items()})
-        check_times(self._history, self.cutoff)
+        check_times(self._history, self.cutoff, known_gaps)
         if update_params:
             ys, Xs = series_arrays(self._history.values())
             # a new independent stream for each continuation
@@ -740,7 +751,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
         series = []
         for key in self._keys:
             part, end = self._history[key], self._ends[key]
-            series.append(part.head(int((part.index <= end).sum())))
+            # searchsorted, not `index <= end`: comparing a BDay PeriodIndex
+            # repeats pandas' deprecation warning on every predict
+            series.append(part.head(int(part.index.searchsorted(end, side="right"))))
         steps, index_parts = series_steps(self._keys, series, self.cutoff, fh)
         n_steps = int(max(step.max() for step in steps))
         x_futures = []

@@ -253,6 +253,45 @@ def test_gaps_in_the_time_index_are_a_warning_naming_the_series():
         GRUForecaster(**FAST, window_length=6).fit(panel.drop(panel.index[70:72]))
 
 
+@pytest.mark.parametrize("freq", ["15min", "2D", "12h", "2M"])
+def test_a_period_index_with_a_multiplied_freq_counts_gaps_in_its_periods(freq):
+    # (last - first).n of such an index counts base units (minutes, days)
+    index = pd.period_range("2024-01-01", periods=40, freq=freq)
+    y = pd.Series(np.sin(np.arange(40) / 4.0) + 10, index=index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a UserWarning too
+        GRUForecaster(**FAST, window_length=6).fit(y, fh=[1])
+    with pytest.warns(UserWarning, match=r"^y lacks 1 time points"):
+        GRUForecaster(**FAST, window_length=6).fit(y.drop(index[20]), fh=[1])
+
+
+def test_update_warns_about_a_gap_once_not_on_every_later_update():
+    y = _seasonal_trend(72)
+    f = GRUForecaster(**FAST, window_length=6).fit(y.iloc[:-12], fh=[1])
+    with pytest.warns(UserWarning, match=r"^y lacks 3 time points"):
+        f.update(y.iloc[-9:-6], update_params=False)  # skips three months
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        f.update(y.iloc[-6:-3], update_params=False)  # contiguous: no warning
+    with pytest.warns(UserWarning, match=r"^y lacks 4 time points"):
+        f.update(y.iloc[-2:], update_params=False)  # a new gap
+
+
+def test_predict_on_a_business_day_period_index_adds_no_warning_of_its_own():
+    # pandas >= 2.2 deprecates BDay periods and warns when they are compared;
+    # the user who built the index saw that warning already
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        index = pd.period_range("2024-01-01", periods=60, freq="B")
+    y = pd.Series(np.sin(np.arange(60) / 3.0) + 10, index=index)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f.predict()
+    assert not [w for w in caught if "skgru" in w.filename], caught
+
+
 def test_x_with_missing_columns_is_refused_and_reordered_columns_are_aligned():
     rng = np.random.default_rng(1)
     y = _monthly(rng.normal(size=60).cumsum())
@@ -431,6 +470,23 @@ def test_intervals_are_calibrated_only_when_asked_for_and_then_kept():
     f.update(y.iloc[-3:], update_params=False)
     assert f._calibration.model is model  # update keeps the calibration
     assert f.predict_interval(coverage=0.8).shape == first.shape
+
+
+def test_intervals_for_more_steps_than_calibrated_get_their_own_calibration():
+    # fh 1-2 at fit calibrates 12 steps; 30 steps are measured, not extrapolated
+    y = _seasonal_trend(150)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    short = f.predict_interval(fh=[1, 2], coverage=0.8)
+    model = f._calibration.model
+    assert model.max_step == 12
+    long = f.predict_interval(fh=range(1, 31), coverage=0.8)
+    kind, longer = f._calibration.for_steps(f, 30)
+    assert kind == "out-of-sample" and longer.max_step == 30
+    assert f._calibration.model is model  # the shorter requests' is kept
+    assert f._calibration.for_steps(f, 30)[1] is longer  # and so is this one
+    pd.testing.assert_frame_equal(f.predict_interval(fh=[1, 2], coverage=0.8), short)
+    assert long.shape == (30, 2)
+    assert f.predict_var(fh=range(1, 31)).shape == (30, 1)
 
 
 @pytest.mark.parametrize(("n", "held_out"), [(100, 12), (300, 30)])

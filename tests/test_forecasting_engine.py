@@ -261,6 +261,18 @@ def test_interval_model_scale_grows_with_the_step_and_quantiles_are_symmetric():
     assert 1.0 < offsets[1] < 1.6
 
 
+@pytest.mark.parametrize("exponent", [0.0, 0.2, 0.8])
+def test_interval_scale_beyond_the_calibrated_steps_grows_at_least_as_sqrt(exponent):
+    # flat errors over steps 1-4 (a clipped exponent) must not give flat widths
+    # at step 16, which no calibration error measured
+    model = IntervalModel(
+        np.zeros(1), np.full(1, exponent), np.ones((30, 1)), max_step=4
+    )
+    scale = model.step_scale(np.array([1, 4, 16]))[:, 0]
+    np.testing.assert_allclose(scale[:2], [1.0, 4.0**exponent])
+    np.testing.assert_allclose(scale[2], 4.0**exponent * 4.0 ** max(exponent, 0.5))
+
+
 @pytest.mark.parametrize("bias", [0.0, 3.0])
 def test_intervals_cover_the_calibration_errors_also_when_they_are_biased(bias):
     # symmetric intervals about the forecast: the conformity score is |error|,
