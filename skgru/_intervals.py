@@ -180,9 +180,7 @@ class IntervalModel:
         grows at least as a random walk's, ``sqrt(h / max_step)`` times the
         scale at ``max_step``: the fitted exponent rests on few late errors
         (it is often clipped to 0), and forecasts rolled out past the
-        calibrated steps err more. On airline fitted with ``fh`` 1-6 (four
-        origins, 72 to 108 months), the nominal 80% intervals of steps 7-24
-        covered 46% with the power law alone.
+        calibrated steps err more.
         """
         h = np.asarray(steps, dtype=float)[:, None]
         beyond = np.maximum(h / self.max_step, 1.0)
@@ -367,8 +365,9 @@ class LazyCalibration:
         more steps gets its own calibration over ``n_steps`` steps (computed
         once, then kept), so the errors of the steps asked are measured rather
         than extrapolated: on airline fitted with ``fh`` 1-6 (four origins, 72
-        to 108 months) the nominal 80% intervals of steps 13-24 covered 46%
-        extrapolated from 12 calibrated steps and 77% calibrated on 24. The
+        to 108 months, seeds 0 and 1; ``benchmarks/bench_interval_steps.py``)
+        the nominal 80% intervals of steps 13-24 covered 38% extrapolated from
+        12 calibrated steps and 79% calibrated on 24. The
         intervals of a request depend on the fit and the request only, not on
         the requests before it.
         """
