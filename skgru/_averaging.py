@@ -173,6 +173,20 @@ class MeanForecaster(_HeterogenousMetaEstimator, BaseForecaster):
             [f.predict_quantiles(fh=fh, X=X, alpha=alpha) for _, f in self.forecasters_]
         )
 
+    def _predict_var(self, fh, X=None, cov=False):
+        """Variance whose standard deviation is the mean of the members'.
+
+        Averaging the quantiles of forecasts of one location-scale family
+        averages their scales, so this is the variance that belongs to
+        :meth:`predict_quantiles` (sktime's default would back a variance out
+        of the averaged 50% interval as if the errors were normal, narrower
+        than every member's where their errors have heavy tails).
+        ``cov=True`` gives the same marginal variances, as sktime's default
+        does.
+        """
+        deviations = [f.predict_var(fh=fh, X=X) ** 0.5 for _, f in self.forecasters_]
+        return _mean(deviations) ** 2
+
     def _update(self, y, X=None, update_params=True):
         for _, forecaster in self.forecasters_:
             forecaster.update(y=y, X=X, update_params=update_params)

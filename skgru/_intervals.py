@@ -25,10 +25,13 @@ from skgru._warnings import user_stacklevel
 
 __all__ = [
     "IntervalModel",
+    "LazyCalibration",
     "calibrate",
     "holdout_length",
-    "rolling_errors",
     "in_sample_errors",
+    "rolling_errors",
+    "spliced_quantiles",
+    "spliced_variances",
 ]
 
 #: Share of the shortest series held out (at least) for the calibration fit.
@@ -237,7 +240,7 @@ class IntervalModel:
             axis=0,
         )
 
-    def quantile_forecasts(self, values, steps, local, alpha):
+    def quantile_forecasts(self, values, steps, local, alpha, scale_steps=None):
         """Quantile forecasts (n_rows, n_alpha, n_y) about the point forecasts.
 
         Parameters
@@ -250,11 +253,15 @@ class IntervalModel:
             Each series' recent volatility, the unit of the errors.
         alpha : sequence of float
             Quantile levels in (0, 1).
+        scale_steps : list of int arrays, optional
+            The steps whose error scale sets each row's spread (default
+            ``steps``).
         """
         levels = self.quantile_offsets(alpha)  # (n_alpha, n_y)
+        scale_steps = steps if scale_steps is None else scale_steps
         blocks = []
-        for i, s in enumerate(steps):
-            spread = self.step_scale(s) * local[i]  # (n_steps, n_y)
+        for i, (s, scaled) in enumerate(zip(steps, scale_steps, strict=True)):
+            spread = self.step_scale(scaled) * local[i]  # (n_steps, n_y)
             blocks.append(values[i, s - 1][:, None, :] + spread[:, None, :] * levels)
         return np.concatenate(blocks, axis=0)
 
@@ -358,23 +365,68 @@ class LazyCalibration:
             self.kind, self.model = forecaster._calibrate(self.n_cal)
         return self
 
-    def for_steps(self, forecaster, n_steps):
-        """``(kind, model)`` calibrated on forecasts of at least ``n_steps`` steps.
+    def models_for(self, forecaster, n_steps):
+        """``(base, longer)``: the interval models of a request up to ``n_steps``.
 
-        Up to ``n_cal`` steps this is :meth:`get`'s calibration. A request for
-        more steps gets its own calibration over ``n_steps`` steps (computed
-        once, then kept), so the errors of the steps asked are measured rather
-        than extrapolated: on airline fitted with ``fh`` 1-6 (four origins, 72
-        to 108 months, seeds 0 and 1; ``benchmarks/bench_interval_steps.py``)
-        the nominal 80% intervals of steps 13-24 covered 38% extrapolated from
-        12 calibrated steps and 79% calibrated on 24. The
-        intervals of a request depend on the fit and the request only, not on
-        the requests before it.
+        ``base`` is :meth:`get`'s model, on forecasts of ``n_cal`` steps; it gives
+        every step up to ``n_cal``, whatever the request. ``longer`` is None when
+        ``n_steps <= n_cal``; otherwise a model calibrated on longer forecasts
+        gives the steps beyond (:func:`spliced_quantiles`), so their errors are
+        measured rather than extrapolated: on airline fitted with ``fh`` 1-6
+        (four origins, 72 to 108 months, seeds 0 and 1;
+        ``benchmarks/bench_interval_steps.py``) the nominal 80% intervals of
+        steps 13-24 covered 38% extrapolated from 12 calibrated steps and 79%
+        calibrated on 24.
+
+        Longer calibrations are made for ``n_cal`` times a power of two (the
+        first that reaches ``n_steps``), each once and then kept, so a growing
+        fan chart trains a few networks, not one per length. The doubling stops
+        at the first calibration that measured fewer steps than it was made for:
+        the series allow no longer one. The models of a request depend on the
+        fit and on ``n_steps`` only, not on the requests before it.
         """
-        if n_steps <= self.n_cal:
-            self.get(forecaster)
-            return self.kind, self.model
-        longer = self.__dict__.setdefault("longer", {})  # pickled before it existed
-        if n_steps not in longer:
-            longer[n_steps] = forecaster._calibrate(n_steps)
-        return longer[n_steps]
+        self.get(forecaster)
+        if n_steps <= self.n_cal or self.model.max_step < self.n_cal:
+            return self.model, None
+        cached = self.__dict__.setdefault("longer", {})  # pickled before it existed
+        n_cal = self.n_cal
+        while True:
+            n_cal *= 2
+            if n_cal not in cached:
+                cached[n_cal] = forecaster._calibrate(n_cal)
+            model = cached[n_cal][1]
+            if n_cal >= n_steps or model.max_step < n_cal:
+                return self.model, model
+
+
+def spliced_quantiles(base, longer, n_base, values, steps, local, alpha):
+    """Quantile forecasts (n_rows, n_alpha, n_y): ``base`` up to step ``n_base``,
+    ``longer`` beyond it, never narrower there than ``base`` at ``n_base``.
+
+    ``values``, ``steps``, ``local`` and ``alpha`` as for
+    :meth:`IntervalModel.quantile_forecasts`; ``longer`` None uses ``base``
+    alone.
+    """
+    quantiles = base.quantile_forecasts(values, steps, local, alpha)
+    beyond = np.concatenate(steps) > n_base
+    if longer is None or not beyond.any():
+        return quantiles
+    clipped = [np.minimum(s, n_base) for s in steps]
+    floor = base.quantile_forecasts(values, steps, local, alpha, scale_steps=clipped)
+    extended = longer.quantile_forecasts(values, steps, local, alpha)
+    lower = (np.asarray(alpha) < 0.5)[None, :, None]
+    outer = np.where(lower, np.minimum(extended, floor), np.maximum(extended, floor))
+    quantiles[beyond] = outer[beyond]
+    return quantiles
+
+
+def spliced_variances(base, longer, n_base, steps, local):
+    """Forecast error variances (n_rows, n_y), spliced as :func:`spliced_quantiles`."""
+    variances = base.variances(steps, local)
+    beyond = np.concatenate(steps) > n_base
+    if longer is None or not beyond.any():
+        return variances
+    floor = base.variances([np.minimum(s, n_base) for s in steps], local)
+    extended = np.maximum(longer.variances(steps, local), floor)
+    variances[beyond] = extended[beyond]
+    return variances

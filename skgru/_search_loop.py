@@ -133,10 +133,12 @@ class WhaleSearchResult:
     >>> result = run_whale_search(
     ...     {"x": [1, 2, 3]},
     ...     lambda batch: [-abs(p["x"] - 2) for p in batch],
-    ...     n_agents=4, max_iter=3, random_state=0,
+    ...     n_agents=2, max_iter=3, random_state=0,
     ... )
     >>> result.best_params, result.n_iter, result.stop_reason  # all 3 scored
     ({'x': 2}, 2, 'exhausted')
+    >>> result.n_new_candidates  # never the same candidate twice in a grid
+    [2, 1]
     """
 
     best_params: dict | None = None
@@ -146,6 +148,37 @@ class WhaleSearchResult:
     n_iter: int = 0
     n_evaluations: int = 0
     stop_reason: str | None = None
+
+
+#: Random draws tried for a whale whose candidate was already scored.
+MAX_REDRAWS = 10
+
+
+def _relocate_repeats(optimizer, space, rng, candidates, keys, cache):
+    """Send whales whose candidate was scored before (or by another whale of this
+    population) to a random point with a new candidate, in place.
+
+    Only in a space of lists only (a grid), which scikit-learn's
+    ``RandomizedSearchCV`` samples without replacement: many positions decode to
+    one candidate there, the whales gather on the leader's, and scoring it again
+    would waste that whale's evaluation. This keeps each whale's evaluation on a
+    new candidate while any is left (up to ``MAX_REDRAWS`` draws each). A space
+    with distributions is sampled with replacement by random search, and keeps
+    WOA's moves as they are (its repeats are whales clipped to the same ends).
+    """
+    if space.n_dims == 0 or space.n_candidates is None:
+        return
+    taken = set(cache)
+    for i, key in enumerate(keys):
+        if key in taken:
+            for _ in range(MAX_REDRAWS):
+                position = rng.uniform(0.0, 1.0, (1, space.n_dims))
+                drawn, drawn_keys = space.decode_batch(position, return_keys=True)
+                if drawn_keys[0] not in taken:
+                    optimizer.relocate(i, position[0])
+                    candidates[i], keys[i] = drawn[0], drawn_keys[0]
+                    break
+        taken.add(keys[i])
 
 
 def run_whale_search(
@@ -269,6 +302,7 @@ def run_whale_search(
         # candidate; the optimizer still needs a dimension to move in
         positions = optimizer.ask()[:, : space.n_dims]
         candidates, keys = space.decode_batch(positions, return_keys=True)
+        _relocate_repeats(optimizer, space, rng, candidates, keys, cache)
         new = {}
         if initial_params is not None and result.n_iter == 0:
             new[_initial_key(space, initial_params)] = dict(initial_params)

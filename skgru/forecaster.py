@@ -27,7 +27,12 @@ from skgru._forecasting import (
     window_and_horizon,
 )
 from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
-from skgru._intervals import LazyCalibration, calibrate
+from skgru._intervals import (
+    LazyCalibration,
+    calibrate,
+    spliced_quantiles,
+    spliced_variances,
+)
 from skgru._panel import (
     check_times,
     checked_x,
@@ -89,8 +94,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
 
     Prediction intervals are split conformal, calibrated at the first interval
     request on out-of-sample errors (:mod:`skgru._intervals`, the user guide)
-    of forecasts up to ``max(horizon_, fh of fit, 12)`` steps; a request for
-    more steps is calibrated on forecasts that long (once, then kept).
+    of forecasts up to ``max(horizon_, fh of fit, 12)`` steps; the steps of a
+    request beyond those are calibrated on longer forecasts (once, then kept).
 
     Parameters
     ----------
@@ -491,8 +496,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
     def _predict_quantiles(self, fh, X, alpha):
         """Quantiles at levels ``alpha`` (in (0, 1)); ``fh``, ``X`` as for predict.
 
-        The interval model is calibrated at the first call and then kept; a
-        call with more steps than it measured gets its own, also kept.
+        The interval model is calibrated at the first call and then kept; the
+        steps of a call beyond it come from a longer calibration, also kept
+        (:meth:`skgru._intervals.LazyCalibration.models_for`).
 
         Returns
         -------
@@ -500,8 +506,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns ``(variable, alpha)``; rows as for :meth:`predict`.
         """
         index, steps, values, local = self._forecast_frame(fh, X)
-        _, model = self._calibration.for_steps(self, _last_step(steps))
-        quantiles = model.quantile_forecasts(values, steps, local, alpha)
+        base, longer = self._calibration.models_for(self, _last_step(steps))
+        quantiles = spliced_quantiles(
+            base, longer, self._calibration.n_cal, values, steps, local, alpha
+        )
         columns = pd.MultiIndex.from_product([self._y_columns, list(alpha)])
         flat = quantiles.transpose(0, 2, 1).reshape(len(index), -1)
         return pd.DataFrame(flat, index=index, columns=columns)
@@ -526,8 +534,10 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns as ``y``'s; rows as for :meth:`predict`.
         """
         index, steps, _, local = self._forecast_frame(fh, X)
-        _, model = self._calibration.for_steps(self, _last_step(steps))
-        variances = model.variances(steps, local)
+        base, longer = self._calibration.models_for(self, _last_step(steps))
+        variances = spliced_variances(
+            base, longer, self._calibration.n_cal, steps, local
+        )
         return pd.DataFrame(variances, index=index, columns=self._y_columns)
 
     def _update_predict_single(self, y, fh, X=None, update_params=True):

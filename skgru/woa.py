@@ -261,6 +261,15 @@ class WhaleOptimizer:
         """
         return (self._positions + 1.0) / 2.0
 
+    def relocate(self, index, position):
+        """Move whale ``index`` to ``position`` (unit hypercube) before it is told.
+
+        For a search that found the whale's point already evaluated (a discrete
+        space): the point it is told about is then the new one.
+        """
+        position = np.asarray(position, dtype=float).reshape(-1)
+        self._positions[index, : len(position)] = 2.0 * position - 1.0
+
     def tell(self, values):
         """Report the objective values of the last asked population and move the whales.
 

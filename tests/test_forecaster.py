@@ -472,21 +472,39 @@ def test_intervals_are_calibrated_only_when_asked_for_and_then_kept():
     assert f.predict_interval(coverage=0.8).shape == first.shape
 
 
-def test_intervals_for_more_steps_than_calibrated_get_their_own_calibration():
-    # fh 1-2 at fit calibrates 12 steps; 30 steps are measured, not extrapolated
+def test_intervals_for_more_steps_than_calibrated_get_a_longer_calibration():
+    # fh 1-2 at fit calibrates 12 steps; steps 13-30 are measured on longer
+    # forecasts (24, then 48 steps), and steps 1-12 keep the fit's calibration
     y = _seasonal_trend(150)
     f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
-    short = f.predict_interval(fh=[1, 2], coverage=0.8)
+    short = f.predict_interval(fh=range(1, 13), coverage=[0.8, 0.95])
     model = f._calibration.model
     assert model.max_step == 12
-    long = f.predict_interval(fh=range(1, 31), coverage=0.8)
-    kind, longer = f._calibration.for_steps(f, 30)
-    assert kind == "out-of-sample" and longer.max_step == 30
-    assert f._calibration.model is model  # the shorter requests' is kept
-    assert f._calibration.for_steps(f, 30)[1] is longer  # and so is this one
-    pd.testing.assert_frame_equal(f.predict_interval(fh=[1, 2], coverage=0.8), short)
-    assert long.shape == (30, 2)
-    assert f.predict_var(fh=range(1, 31)).shape == (30, 1)
+    long = f.predict_interval(fh=range(1, 31), coverage=[0.8, 0.95])
+    assert sorted(f._calibration.longer) == [24, 48]  # doubling, then kept
+    base, longer = f._calibration.models_for(f, 30)
+    assert base is model and longer is f._calibration.longer[48][1]
+    assert longer.max_step > 30
+    pd.testing.assert_frame_equal(long.iloc[:12], short)  # same, whatever the fh
+    pd.testing.assert_frame_equal(
+        f.predict_interval(fh=range(1, 13), coverage=[0.8, 0.95]), short
+    )
+    width = (long.iloc[:, 1] - long.iloc[:, 0]).to_numpy()
+    assert (width[12:] >= width[11] - 1e-9).all()  # never narrower than step 12
+    for _ in range(3):  # a growing fan chart trains no more networks
+        f.predict_interval(fh=range(1, 31 + _), coverage=0.8)
+    assert sorted(f._calibration.longer) == [24, 48]
+    variance = f.predict_var(fh=range(1, 31)).to_numpy().ravel()
+    assert (variance[12:] >= variance[11] - 1e-9).all()
+
+
+def test_a_short_series_stops_the_longer_calibrations_where_it_runs_out():
+    # 40 points cannot measure 24-step errors: one longer calibration, not more
+    y = _seasonal_trend(40)
+    f = GRUForecaster(**FAST, window_length=6).fit(y, fh=[1, 2])
+    f.predict_interval(fh=range(1, 41), coverage=0.8)
+    f.predict_interval(fh=range(1, 21), coverage=0.8)
+    assert len(f._calibration.longer) <= 1
 
 
 @pytest.mark.parametrize(("n", "held_out"), [(100, 12), (300, 30)])

@@ -14,7 +14,13 @@ from skgru._forecasting import (
     resolve_windows_per_epoch,
     window_and_horizon,
 )
-from skgru._intervals import IntervalModel, holdout_length, rolling_errors
+from skgru._intervals import (
+    IntervalModel,
+    holdout_length,
+    rolling_errors,
+    spliced_quantiles,
+    spliced_variances,
+)
 
 
 def _trend(n=40, slope=2.0, level=10.0):
@@ -271,6 +277,29 @@ def test_interval_scale_beyond_the_calibrated_steps_grows_at_least_as_sqrt(expon
     scale = model.step_scale(np.array([1, 4, 16]))[:, 0]
     np.testing.assert_allclose(scale[:2], [1.0, 4.0**exponent])
     np.testing.assert_allclose(scale[2], 4.0**exponent * 4.0 ** max(exponent, 0.5))
+
+
+def test_spliced_quantiles_take_the_longer_model_beyond_n_base_never_narrower():
+    base = IntervalModel(np.zeros(1), np.zeros(1), np.ones((30, 1)), max_step=4)
+    wide = IntervalModel(np.log([2.0]), np.zeros(1), np.ones((30, 1)), max_step=8)
+    narrow = IntervalModel(np.log([0.5]), np.zeros(1), np.ones((30, 1)), max_step=8)
+    values = np.zeros((1, 8, 1))
+    steps, local, alpha = [np.arange(1, 9)], np.ones((1, 1)), [0.1, 0.5, 0.9]
+    own = base.quantile_forecasts(values, steps, local, alpha)
+    for longer, factor in [(wide, 2.0), (narrow, 1.0)]:
+        q = spliced_quantiles(base, longer, 4, values, steps, local, alpha)
+        np.testing.assert_allclose(q[:4], own[:4])  # base up to n_base
+        np.testing.assert_allclose(q[4:, 2, 0], factor * own[3, 2, 0])
+        np.testing.assert_allclose(q[4:, 0, 0], -factor * own[3, 2, 0])
+        np.testing.assert_allclose(q[:, 1, 0], 0.0)  # the median stays
+        v = spliced_variances(base, longer, 4, steps, local)
+        np.testing.assert_allclose(v[:4], base.variances(steps, local)[:4])
+        np.testing.assert_allclose(v[4:, 0], factor**2 * v[3, 0])
+    assert spliced_quantiles(base, None, 4, values, steps, local, alpha).shape == (
+        8,
+        3,
+        1,
+    )
 
 
 @pytest.mark.parametrize("bias", [0.0, 3.0])

@@ -154,10 +154,11 @@ def test_candidate_warnings_reach_the_caller_once_each_at_its_line(backend):
     # one per candidate, named after it, at the line of search.fit (this file)
     rates = [params.get("learning_rate", 0.005) for params in search.cv_results_.params]
     messages = [str(w.message) for w in shown]
-    assert len(set(rates)) == 2 and len(messages) == 2
+    # the forecaster as given and both grid points (a repeat is sent elsewhere)
+    assert len(set(rates)) == len(messages) == len(search.cv_results_) == 3
     assert all("max_epochs=1 reached" in message for message in messages)
     # the forecaster as given is named without learning_rate (its default)
-    assert sum("learning_rate=" in message for message in messages) == 1
+    assert sum("learning_rate=" in message for message in messages) == 2
     assert {w.filename for w in shown} == {__file__}
 
 
@@ -751,6 +752,18 @@ def test_mean_forecaster_passes_x_on_when_any_member_uses_it():
     alone = [f.clone().fit(Y.iloc[:-2], X=x.iloc[:-2], fh=[1, 2]) for _, f in members]
     expected = sum(f.predict(X=x.iloc[-2:]) for f in alone) / 2
     pd.testing.assert_series_equal(mean.predict(X=x.iloc[-2:]), expected)
+
+
+def test_mean_forecaster_variance_has_the_mean_of_the_members_deviations():
+    # the variance that belongs to averaged quantiles, not sktime's default
+    # (a normal backed out of the averaged 50% interval)
+    members = [("last", NaiveForecaster()), ("drift", NaiveForecaster("drift"))]
+    mean = MeanForecaster(members).fit(Y, fh=[1, 2, 3])
+    alone = [f.clone().fit(Y, fh=[1, 2, 3]) for _, f in members]
+    deviations = [f.predict_var() ** 0.5 for f in alone]
+    expected = ((deviations[0] + deviations[1]) / 2) ** 2
+    pd.testing.assert_frame_equal(mean.predict_var(), expected)
+    pd.testing.assert_frame_equal(mean.predict_var(cov=True), expected)
 
 
 def _record_naive_fits(monkeypatch):

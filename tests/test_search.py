@@ -1132,3 +1132,20 @@ def test_warnings_from_parallel_workers_name_skgru_not_the_worker_machinery(
     files = {w.filename for w in caught if "max_epochs=2 reached" in str(w.message)}
     # the candidates' fits in the worker threads, and the refit at this line
     assert {os.path.basename(f) for f in files} == {"_gru_base.py", "test_search.py"}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_grid_is_searched_without_repeats_and_finds_the_grid_searchs_best(seed):
+    # 12 grid points, 30 whale moves: random search (without replacement for
+    # lists) scores all 12; whales that land on a scored point are sent to an
+    # unscored one, so the whale search does too, and stops once it has
+    X, y = make_regression(n_samples=80, n_features=5, noise=10.0, random_state=0)
+    grid = {"max_depth": [1, 2, 3, 4, 5, 6], "min_samples_leaf": [1, 8]}
+    tree = DecisionTreeRegressor(max_depth=3, min_samples_leaf=8, random_state=0)
+    search = WhaleSearchCV(
+        tree, grid, n_agents=5, max_iter=6, cv=3, random_state=seed
+    ).fit(X, y)
+    exhaustive = GridSearchCV(tree, grid, cv=3).fit(X, y)
+    assert search.n_evaluations_ == 12  # the tree as given is a grid point
+    assert search.n_iter_ < 6  # stopped: the grid is used up
+    assert search.best_score_ == pytest.approx(exhaustive.best_score_)
