@@ -186,13 +186,12 @@ class IntervalModel:
         calibrated steps err more.
         """
         h = np.asarray(steps, dtype=float)[:, None]
-        beyond = np.maximum(h / self.max_step, 1.0)
-        exponent = self.exponent + np.where(
-            beyond > 1.0, np.maximum(0.5 - self.exponent, 0.0), 0.0
-        )
         within = np.minimum(h, self.max_step)
+        beyond = np.maximum(h / self.max_step, 1.0)  # 1 (log 0) up to max_step
         return np.exp(
-            self.intercept + self.exponent * np.log(within) + exponent * np.log(beyond)
+            self.intercept
+            + self.exponent * np.log(within)
+            + np.maximum(self.exponent, 0.5) * np.log(beyond)
         )
 
     def quantile_offsets(self, alpha):
