@@ -1149,3 +1149,19 @@ def test_a_grid_is_searched_without_repeats_and_finds_the_grid_searchs_best(seed
     assert search.n_evaluations_ == 12  # the tree as given is a grid point
     assert search.n_iter_ < 6  # stopped: the grid is used up
     assert search.best_score_ == pytest.approx(exhaustive.best_score_)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_whales_of_the_first_population_avoid_the_estimator_as_given(seed):
+    # 5 grid points, the estimator as given one of them, 4 whales: one batch
+    # scores the estimator and the 4 others
+    result = run_whale_search(
+        {"x": [1, 2, 3, 4, 5]},
+        lambda batch: [-abs(p["x"] - 2) for p in batch],
+        n_agents=4,
+        max_iter=1,
+        random_state=seed,
+        initial_params={"x": 3},
+    )
+    assert result.n_new_candidates == [5]
+    assert result.best_params == {"x": 2}
