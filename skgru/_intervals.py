@@ -397,6 +397,21 @@ class LazyCalibration:
             if n_cal >= n_steps or model.max_step < n_cal:
                 return self.model, model
 
+    def quantile_forecasts(self, forecaster, values, steps, local, alpha):
+        """:func:`spliced_quantiles` of the models of a request for ``steps``."""
+        base, longer = self.models_for(forecaster, _last_step(steps))
+        return spliced_quantiles(base, longer, self.n_cal, values, steps, local, alpha)
+
+    def variances(self, forecaster, steps, local):
+        """:func:`spliced_variances` of the models of a request for ``steps``."""
+        base, longer = self.models_for(forecaster, _last_step(steps))
+        return spliced_variances(base, longer, self.n_cal, steps, local)
+
+
+def _last_step(steps):
+    """The largest horizon step of any series (``steps``: one int array each)."""
+    return int(max(step.max() for step in steps))
+
 
 def spliced_quantiles(base, longer, n_base, values, steps, local, alpha):
     """Quantile forecasts (n_rows, n_alpha, n_y): ``base`` up to step ``n_base``,

@@ -27,12 +27,7 @@ from skgru._forecasting import (
     window_and_horizon,
 )
 from skgru._gru_base import GRU_PARAMETER_CONSTRAINTS, GRUBase
-from skgru._intervals import (
-    LazyCalibration,
-    calibrate,
-    spliced_quantiles,
-    spliced_variances,
-)
+from skgru._intervals import LazyCalibration, calibrate
 from skgru._panel import (
     check_times,
     checked_x,
@@ -71,11 +66,6 @@ _POSITIVE = Interval(Integral, 1, None, closed="left")
 
 
 _LAZY_ATTRIBUTES = ("calibration_", "interval_scale_")  # reading one calibrates
-
-
-def _last_step(steps):
-    """The largest horizon step of any series (``steps``: one int array each)."""
-    return int(max(step.max() for step in steps))
 
 
 class GRUForecaster(GRUBase, BaseForecaster):
@@ -506,9 +496,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns ``(variable, alpha)``; rows as for :meth:`predict`.
         """
         index, steps, values, local = self._forecast_frame(fh, X)
-        base, longer = self._calibration.models_for(self, _last_step(steps))
-        quantiles = spliced_quantiles(
-            base, longer, self._calibration.n_cal, values, steps, local, alpha
+        quantiles = self._calibration.quantile_forecasts(
+            self, values, steps, local, alpha
         )
         columns = pd.MultiIndex.from_product([self._y_columns, list(alpha)])
         flat = quantiles.transpose(0, 2, 1).reshape(len(index), -1)
@@ -534,10 +523,7 @@ class GRUForecaster(GRUBase, BaseForecaster):
             Columns as ``y``'s; rows as for :meth:`predict`.
         """
         index, steps, _, local = self._forecast_frame(fh, X)
-        base, longer = self._calibration.models_for(self, _last_step(steps))
-        variances = spliced_variances(
-            base, longer, self._calibration.n_cal, steps, local
-        )
+        variances = self._calibration.variances(self, steps, local)
         return pd.DataFrame(variances, index=index, columns=self._y_columns)
 
     def _update_predict_single(self, y, fh, X=None, update_params=True):
