@@ -27,6 +27,7 @@ from skgru._training import (
     Trainer,
     build_network,
     resolve_device,
+    unavailable_device,
 )
 from skgru._warnings import user_stacklevel
 
@@ -104,7 +105,7 @@ class TorchStatePickleMixin:
         device = self.__dict__.get("device_")
         if not trainers or device is None:
             return
-        if device.type == "cuda" and not torch.cuda.is_available():
+        if unavailable_device(device):  # no GPU, fewer GPUs, no MPS
             device = torch.device("cpu")
         self.device_ = device
         for trainer in _flat_trainers(trainers):

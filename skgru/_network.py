@@ -162,6 +162,9 @@ class GRUNetwork(nn.Module):
             buffer = "mask_" + name.replace(".", "_")
             self.register_buffer(buffer, mask, persistent=False)
             self._mask_of[name] = buffer
+        # float32 whatever torch's default dtype (torch.set_default_dtype): the
+        # trainers feed float32 tensors
+        self.to(torch.float32)
 
     @property
     def _masks(self):
@@ -248,7 +251,7 @@ class GRUNetwork(nn.Module):
         grads = [(g, rows) for g, rows in grads if g is not None]
         if not grads:
             return
-        squares = torch.zeros(self.ensemble_size, device=grads[0][0].device)
+        squares = grads[0][0].new_zeros(self.ensemble_size)
         for grad, rows in grads:
             squares.index_add_(0, rows, grad.reshape(len(rows), -1).pow(2).sum(1))
         factor = (max_norm / (squares.sqrt() + 1e-6)).clamp(max=1.0)

@@ -93,26 +93,38 @@ def resolve_device(device):
             f"device must be 'auto', 'cpu', 'cuda' or a torch device string such as "
             f"'cuda:0'; got {device!r}."
         ) from exc
-    if resolved.type == "cuda":
+    problem = unavailable_device(resolved)
+    if problem:
+        raise ValueError(f"device={device!r} {problem}")
+    return resolved
+
+
+def unavailable_device(device):
+    """Why ``device`` (a :class:`torch.device`) cannot run here, or None if it can.
+
+    Returns
+    -------
+    reason : str or None
+        The end of an error message ("asks for CUDA, but ..."), None for a CPU,
+        an existing CUDA device or an available MPS device.
+    """
+    if device.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} asks for CUDA, but no CUDA device is available "
-                "here; use device='auto' or 'cpu'."
+            return (
+                "asks for CUDA, but no CUDA device is available here; use "
+                "device='auto' or 'cpu'."
             )
-        if resolved.index is not None and resolved.index >= torch.cuda.device_count():
-            raise ValueError(
-                f"device={device!r} names CUDA device {resolved.index}, but only "
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            return (
+                f"names CUDA device {device.index}, but only "
                 f"{torch.cuda.device_count()} are available."
             )
-    elif resolved.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(f"device={device!r} asks for MPS, which is not available.")
-    elif resolved.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(
-            "device must be 'auto', 'cpu', 'cuda' or 'mps' (optionally with an "
-            f"index); "
-            f"got {device!r}."
-        )
-    return resolved
+    elif device.type == "mps":
+        if not torch.backends.mps.is_available():
+            return "asks for MPS, which is not available."
+    elif device.type != "cpu":
+        return "must be 'auto', 'cpu', 'cuda' or 'mps' (optionally with an index)."
+    return None
 
 
 def make_generator(seed, device):

@@ -693,6 +693,19 @@ def test_clone_and_pickle_round_trip():
     assert not clone(f).is_fitted
 
 
+def test_float64_default_dtype_forecasts_the_same(request):
+    """torch.set_default_dtype(torch.float64) changes no forecast or interval."""
+    y = _seasonal_trend(60)
+    f = GRUForecaster(**FAST, window_length=6, ensemble_size=2)
+    expected = clone(f).fit(y, fh=[1, 2, 3])
+    request.getfixturevalue("float64_default")
+    fitted = clone(f).fit(y, fh=[1, 2, 3])
+    pd.testing.assert_series_equal(fitted.predict(), expected.predict())
+    pd.testing.assert_frame_equal(
+        fitted.predict_interval(), expected.predict_interval()
+    )
+
+
 # --- bad input -----------------------------------------------
 def test_series_too_short_for_the_window():
     y = _seasonal_trend(6)

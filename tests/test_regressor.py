@@ -415,16 +415,37 @@ def test_device_set_after_a_fit_takes_effect_at_the_next_fit():
     assert model.n_iter_ == n_iter + 1
 
 
-def test_pickle_of_a_cuda_model_loads_on_the_cpu(monkeypatch):
-    """A model saved from a GPU comes back on the CPU where there is none."""
+def test_float64_default_dtype_fits_the_same_network(request):
+    """torch.set_default_dtype(torch.float64) does not break a fit (the network
+    stays float32, as the inputs are) nor change its predictions."""
+    X, y = sequences(n=40)
+    model = GRURegressor(**FAST, dropout=0.1, num_layers=2)
+    expected = quiet_fit(clone(model), X, y).predict(X)
+    request.getfixturevalue("float64_default")
+    fitted = quiet_fit(clone(model), X, y)
+    np.testing.assert_array_equal(fitted.predict(X), expected)
+    fitted.partial_fit(X, y)
+    assert fitted.trainer_.network.head.weight.dtype == torch.float32
+
+
+@pytest.mark.parametrize(
+    "saved, one_gpu_here",
+    [("cuda", False), ("cuda:1", True), ("mps", False)],
+    ids=["cuda-without-gpu", "second-gpu-on-one-gpu", "mps-without-mps"],
+)
+def test_pickle_of_a_gpu_model_loads_on_the_cpu(monkeypatch, saved, one_gpu_here):
+    """A model saved from a device this machine lacks comes back on the CPU."""
     X, y = sequences(n=40)
     model = quiet_fit(GRURegressor(**FAST), X, y)
-    # Pretend the model was fitted on CUDA: unpickling must fall back to the CPU.
-    model.device_ = torch.device("cuda")
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    expected = model.predict(X)
+    # Pretend the model was fitted there: unpickling must fall back to the CPU.
+    model.device_ = torch.device(saved)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: one_gpu_here)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: int(one_gpu_here))
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
     restored = pickle.loads(pickle.dumps(model))
-    assert restored.device_ == torch.device("cpu")
-    assert np.isfinite(restored.predict(X)).all()
+    assert restored.device_ == torch.device("cpu") == restored.trainer_.device
+    np.testing.assert_array_equal(restored.predict(X), expected)
 
 
 def test_sktime_make_reduction_on_airline():
