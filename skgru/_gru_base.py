@@ -272,7 +272,8 @@ class GRUBase(TorchStatePickleMixin):
 
     @property
     def validation_scores_(self):
-        """Validation R^2 after each epoch with ``early_stopping``, else empty."""
+        """Validation R^2 after each epoch with ``early_stopping``, else empty
+        (NaN at the epochs of calls without it, so one value per epoch)."""
         return self.trainer_.validation_scores
 
     @property
@@ -282,9 +283,12 @@ class GRUBase(TorchStatePickleMixin):
 
     @property
     def best_validation_score_(self):
-        """Best validation R^2 with ``early_stopping``, else None."""
-        scores = self.trainer_.validation_scores
-        return self.trainer_.best_validation_score if scores else None
+        """Best validation R^2 of the last fit if it used ``early_stopping``,
+        else None."""
+        trainer = self.trainer_
+        # trainers pickled before ``validated`` existed validated if they scored
+        validated = getattr(trainer, "validated", bool(trainer.validation_scores))
+        return trainer.best_validation_score if validated else None
 
     @property
     def n_iter_(self):

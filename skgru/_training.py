@@ -178,7 +178,8 @@ class Trainer:
             clip_grad_norm=clip_grad_norm,
         )
         self.loss_curve = []
-        self.validation_scores = []
+        self.validation_scores = []  # empty, or one score (or NaN) per epoch
+        self.validated = False  # whether the last call to fit validated
         # the stop rule watches the validation score with early stopping, else the
         # training loss; both bests are kept for the fitted views
         self.loss_rule = NoImprovement(maximize=False)
@@ -338,6 +339,12 @@ class Trainer:
             # one): earlier calls' scores are not comparable, and their best
             # must not stop this call or keep it from restoring its best epoch
             self.score_rule = NoImprovement(maximize=True)
+        self.validated = bool(early_stopping)  # the best score is this call's
+        if early_stopping and len(self.validation_scores) < self.n_iter:
+            # earlier epochs ran without validation: NaN keeps one score per epoch
+            self.validation_scores += [np.nan] * (
+                self.n_iter - len(self.validation_scores)
+            )
         first_score, best_epoch = len(self.validation_scores), None
         for _ in range(epochs):
             started = time.perf_counter()
@@ -413,6 +420,8 @@ class Trainer:
                 watched.update(score, tol=tol)
                 self.loss_rule.best = min(self.loss_rule.best, epoch_loss)
             else:
+                if self.validation_scores:  # aligned with loss_curve
+                    self.validation_scores.append(np.nan)
                 watched = self.loss_rule
                 watched.update(epoch_loss, tol=tol)
             if verbose > 0:

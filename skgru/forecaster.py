@@ -244,7 +244,8 @@ class GRUForecaster(GRUBase, BaseForecaster):
     loss_curve_ : list of float
         Training loss (normalized targets) after each epoch.
     validation_scores_ : list of float
-        Validation R^2 after each epoch when ``early_stopping`` is True.
+        Validation R^2 after each epoch when ``early_stopping`` is True, else
+        empty.
     best_loss_ : float
         Lowest training loss reached.
     best_validation_score_ : float or None

@@ -153,8 +153,10 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     loss_curve_ : list of float
         Training loss (standardized targets) after each epoch.
     validation_scores_ : list of float
-        Validation R^2 after each epoch when ``early_stopping`` is True, else empty.
-        Where the validation targets are constant (one validation sample, for
+        Validation R^2 after each epoch when ``early_stopping`` is True, else empty;
+        once an epoch was validated, one value per epoch of ``loss_curve_`` (NaN
+        for the epochs of ``partial_fit`` or of a warm start without early
+        stopping). Where the validation targets are constant (one validation sample, for
         example), R^2 is undefined and the score is 1 minus the mean squared
         error of the standardized targets.
     best_loss_ : float
@@ -348,6 +350,8 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     # --- inputs ---------------------------------------------------------------------
     def _fit_input_scaling(self, sequences, sample_weight):
         """Fit the statistics that :meth:`_network_inputs` applies (cold start only)."""
+        for name in _INPUT_STATISTICS:  # none of an earlier fit's may stay
+            self.__dict__.pop(name, None)
         self._normalization = self.normalization
         if self.normalization == "none":
             return
@@ -415,6 +419,18 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
 
     # --- training -------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, incremental, epochs, partial=False):
+        """Train (``fit``, ``partial_fit``); a call that raises leaves the
+        estimator as it was before it (fitted or not), so a new network that
+        never trained cannot pass as fitted."""
+        previous = self.__dict__.copy()
+        try:
+            return self._train(X, y, sample_weight, incremental, epochs, partial)
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+
+    def _train(self, X, y, sample_weight, incremental, epochs, partial):
         if incremental:
             changes = self._architecture_changes()
             if self.normalization != self._normalization:
@@ -506,6 +522,17 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
         tags.target_tags.single_output = True
         tags.target_tags.multi_output = True
         return tags
+
+
+#: What ``_fit_input_scaling`` sets, depending on ``normalization``.
+_INPUT_STATISTICS = (
+    "input_mean_",
+    "input_scale_",
+    "_step_mean",
+    "_step_scale",
+    "_extra_mean",
+    "_extra_scale",
+)
 
 
 def _outputs(n):

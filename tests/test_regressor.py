@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -193,6 +193,64 @@ def test_a_warm_start_with_early_stopping_restarts_the_stop_rule():
     second = model.validation_scores_[first:]
     assert model.n_iter_ - first == 4  # patience 3: the four epochs run
     assert model.best_validation_score_ == max(second)
+
+
+def test_validation_scores_keep_one_value_per_epoch_and_the_last_fits_best():
+    """Switching early_stopping between warm fits, or a partial_fit after a
+    validated fit, keeps validation_scores_ aligned with loss_curve_ (NaN where
+    an epoch was not validated); best_validation_score_ is the last fit's."""
+    X, y = sequences(n=60)
+    model = GRURegressor(
+        hidden_size=4, max_epochs=2, n_iter_no_change=5, warm_start=True, random_state=0
+    )
+    quiet_fit(model, X, y)  # 2 validated epochs
+    validated = list(model.validation_scores_)
+    quiet_fit(model.set_params(early_stopping=False), X, y)
+    assert model.best_validation_score_ is None
+    assert model.validation_scores_[:2] == validated
+    assert np.isnan(model.validation_scores_[2:]).all()
+    model.partial_fit(X, y)
+    assert len(model.validation_scores_) == len(model.loss_curve_) == 5
+    quiet_fit(model.set_params(early_stopping=True), X, y)
+    assert len(model.validation_scores_) == len(model.loss_curve_) == 7
+    assert model.best_validation_score_ == max(model.validation_scores_[5:])
+    fresh = quiet_fit(
+        GRURegressor(hidden_size=4, max_epochs=2, early_stopping=False), X, y
+    )
+    assert fresh.validation_scores_ == [] and fresh.best_validation_score_ is None
+    fresh.set_params(warm_start=True, early_stopping=True, n_iter_no_change=5)
+    quiet_fit(fresh, X, y)
+    assert np.isnan(fresh.validation_scores_[:2]).all()
+    assert len(fresh.validation_scores_) == len(fresh.loss_curve_) == 4
+
+
+def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
+    """A cold fit that diverges at once raises and keeps the previous model (a
+    new, untrained network must not pass as fitted); never fitted, it stays
+    unfitted."""
+    X, y = sequences(n=60)
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    expected, n_iter = model.predict(X), model.n_iter_
+    model.set_params(optimizer="sgd", learning_rate=1e30, early_stopping=False)
+    with pytest.raises(FloatingPointError, match="training diverged"):
+        model.fit(X, y)
+    assert model.n_iter_ == n_iter
+    np.testing.assert_array_equal(model.predict(X), expected)
+    unfitted = clone(model)
+    with pytest.raises(FloatingPointError, match="training diverged"):
+        unfitted.fit(X, y)
+    with pytest.raises(NotFittedError):
+        unfitted.predict(X)
+
+
+def test_a_refit_keeps_no_input_statistics_of_an_earlier_normalization():
+    X, y = sequences(n=40)
+    model = quiet_fit(GRURegressor(**FAST), X, y)
+    assert hasattr(model, "input_mean_")
+    quiet_fit(model.set_params(normalization="none"), X, y)
+    assert not hasattr(model, "input_mean_") and not hasattr(model, "input_scale_")
+    quiet_fit(model.set_params(normalization="global"), X, y)
+    assert hasattr(model, "input_mean_") and not hasattr(model, "_step_mean")
 
 
 def test_warm_start_with_other_output_count_is_rejected():
