@@ -8,13 +8,16 @@ parameters both tuners share, so both reject bad values with sklearn's messages.
 """
 
 import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.exceptions import FitFailedWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgru._random import check_generator
 from skgru._stopping import NoImprovement
+from skgru._warnings import user_stacklevel
 from skgru._woa_checks import BOUNDARIES, INITS
 from skgru.space import ParamSpace, _same
 from skgru.woa import (
@@ -185,6 +188,27 @@ def _relocate_repeats(optimizer, space, rng, candidates, keys, taken):
         taken.add(keys[i])
 
 
+def _warn_if_every_draw_failed(drawn_scores, initial_score, category):
+    """Warn when every candidate drawn from the space failed (NaN) in the first
+    iteration but the estimator as given did not: the search would return the
+    estimator untuned, and the space or the fit is very likely misconfigured (a
+    float range for an integer parameter, for example)."""
+    if (
+        drawn_scores.size
+        and np.isnan(drawn_scores).all()
+        and not np.isnan(initial_score)
+    ):
+        warnings.warn(
+            f"Every one of the {drawn_scores.size} candidates drawn from "
+            "param_distributions in the first iteration failed; only the "
+            "estimator as given was scored. param_distributions (the type or "
+            "range of a value) or the estimator is very likely misconfigured; "
+            "set error_score='raise' to see the first error with its traceback.",
+            category,
+            stacklevel=user_stacklevel(),
+        )
+
+
 def run_whale_search(
     space,
     score_batch,
@@ -200,6 +224,7 @@ def run_whale_search(
     tol=0.0,
     callback=None,
     initial_params=None,
+    failure_warning=FitFailedWarning,
 ):
     """Search a parameter space with the Whale Optimization Algorithm.
 
@@ -256,6 +281,10 @@ def run_whale_search(
         parameters, so the search never returns something worse than the model
         as given. It may lie outside the space (a value not in a list); it
         competes for ``best_params`` but does not steer the whales.
+    failure_warning : type of Warning, default=sklearn's FitFailedWarning
+        The category of the warning given when every candidate drawn from the
+        space scored NaN in the first iteration but ``initial_params`` did not
+        (the front-end's own ``FitFailedWarning``).
 
     Returns
     -------
@@ -326,6 +355,8 @@ def run_whale_search(
                 if not np.isnan(score) and not score <= result.best_score:
                     # `not <=` is also true while best_score is NaN
                     result.best_score, result.best_params = float(score), params
+            if result.n_iter == 0 and initial_params is not None:
+                _warn_if_every_draw_failed(scores[1:], scores[0], failure_warning)
         optimizer.tell(-np.array([cache[key] for key in keys]))
         result.n_iter += 1
         result.n_evaluations = len(cache)

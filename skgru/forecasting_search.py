@@ -682,6 +682,7 @@ class ForecastingWhaleSearchCV(BaseGridSearch):
             tol=self.tol,
             callback=report,
             initial_params=initial,
+            failure_warning=FitFailedWarning,  # sktime's
         )
         self.n_iter_ = result.n_iter
         self.n_evaluations_ = result.n_evaluations

@@ -440,6 +440,13 @@ def test_sktime_conformance(estimator, test_name):
 # --- failed folds, the refit's horizon, the estimator as given, validation --------
 
 
+def test_every_drawn_candidate_failing_warns_that_the_space_is_misconfigured():
+    search = naive_search(param_distributions={"window_length": uniform(2, 10)})
+    with pytest.warns(FitFailedWarning, match="Every one of the 5 candidates drawn"):
+        search.fit(Y, fh=[1, 2, 3])
+    assert search.best_params_ == {"window_length": None}  # the forecaster as given
+
+
 def test_a_candidate_failing_on_any_fold_scores_nan_and_ranks_last():
     # window_length=40 and 60 fail on the folds shorter than the window; sktime's
     # own grid search averages their surviving folds and picks 60.

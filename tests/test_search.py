@@ -469,6 +469,27 @@ def test_every_candidate_failing_says_so_plainly():
     assert "too large" in str(excinfo.value)  # sklearn's details are kept
 
 
+def test_every_drawn_candidate_failing_warns_that_the_space_is_misconfigured():
+    """A float range for an integer parameter: every whale fails, only the
+    estimator as given scores; the search says so instead of returning the
+    estimator untuned with per-fit warnings only."""
+    search = whale(DecisionTreeRegressor(random_state=0), {"max_depth": uniform(1, 10)})
+    with pytest.warns(FitFailedWarning) as record:
+        search.fit(X, y)
+    said = [str(w.message) for w in record if "Every one" in str(w.message)]
+    assert said == [
+        "Every one of the 4 candidates drawn from param_distributions in the first "
+        "iteration failed; only the estimator as given was scored. "
+        "param_distributions (the type or range of a value) or the estimator is "
+        "very likely misconfigured; set error_score='raise' to see the first error "
+        "with its traceback."
+    ]
+    assert search.best_params_ == {"max_depth": None}
+    with warnings.catch_warnings():  # one good draw: nothing to say
+        warnings.simplefilter("error", FitFailedWarning)
+        whale(DecisionTreeRegressor(random_state=0), {"max_depth": [2, 3]}).fit(X, y)
+
+
 class FailAfterRidge(Ridge):
     """Ridge that fails once a shared budget of fits is used up."""
 
