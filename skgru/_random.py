@@ -36,7 +36,8 @@ def check_seed(random_state):
     Raises
     ------
     ValueError
-        If ``random_state`` is none of the above (a bool or float, for example).
+        If ``random_state`` is none of the above (a bool or float, for example)
+        or a negative int.
     """
     if random_state is None:
         # uint64 >> int raises on numpy < 2 (no safe casting): shift a Python int.
@@ -44,6 +45,10 @@ def check_seed(random_state):
     if isinstance(random_state, numbers.Integral) and not isinstance(
         random_state, (bool, np.bool_)
     ):
+        if random_state < 0:  # as sklearn's check_random_state
+            raise ValueError(
+                f"random_state must be a non-negative int; got {random_state!r}."
+            )
         return int(random_state) % (2**_SEED_BITS)
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(np.iinfo(np.int32).max))

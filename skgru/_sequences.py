@@ -26,7 +26,8 @@ def check_layout(X):
     Raises
     ------
     ValueError
-        If ``X`` has fewer than 2 or more than 3 dimensions.
+        If ``X`` has fewer than 2 or more than 3 dimensions, or is 3D without
+        time steps or features.
     """
     shape = getattr(X, "shape", None)
     if shape is None:  # lists, and array-likes with __array__ only
@@ -44,6 +45,11 @@ def check_layout(X):
             "X must be 2D (n_samples, n_timesteps), one univariate sequence per row, "
             "or 3D (n_samples, n_timesteps, n_features); got an array with "
             f"{len(shape)} dimensions and shape {tuple(shape)}.{hint}"
+        )
+    if len(shape) == 3 and 0 in shape[1:]:
+        raise ValueError(
+            "X must have at least one time step (second axis) and one feature "
+            f"(third axis); got shape {tuple(shape)}."
         )
 
 

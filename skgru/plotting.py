@@ -26,7 +26,9 @@ def plot_convergence(search, ax=None):
     ----------
     search : object
         A fitted search with a ``best_score_history_`` attribute, such as
-        :class:`~skgru.WhaleSearchCV` or :class:`~skgru.ForecastingWhaleSearchCV`.
+        :class:`~skgru.WhaleSearchCV` or :class:`~skgru.ForecastingWhaleSearchCV`,
+        or the result of :func:`~skgru.whale_minimize` (its ``fun_history``, the
+        lowest objective value after each iteration, is drawn).
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure is created if None.
 
@@ -40,7 +42,8 @@ def plot_convergence(search, ax=None):
     ImportError
         If matplotlib is not installed.
     ValueError
-        If ``search`` has no ``best_score_history_`` (e.g. it is not fitted).
+        If ``search`` has neither ``best_score_history_`` (e.g. it is not
+        fitted) nor ``fun_history``.
 
     Examples
     --------
@@ -61,11 +64,15 @@ def plot_convergence(search, ax=None):
     'iteration'
     """
     history = getattr(search, "best_score_history_", None)
+    label, title = "best mean test score", f"{type(search).__name__} convergence"
+    if history is None and isinstance(search, dict) and "fun_history" in search:
+        history = search["fun_history"]
+        label, title = "lowest objective value", "whale_minimize convergence"
     if history is None:
         raise ValueError(
             f"plot_convergence needs a fitted search with a best_score_history_ "
-            f"attribute (such as a fitted WhaleSearchCV); {type(search).__name__} "
-            "has none. Call fit first."
+            f"attribute (such as a fitted WhaleSearchCV) or a whale_minimize "
+            f"result; {type(search).__name__} has neither. Call fit first."
         )
     history = np.asarray(history, dtype=float).reshape(-1)
     plt = _import_pyplot("plot_convergence")
@@ -74,8 +81,8 @@ def plot_convergence(search, ax=None):
     iterations = np.arange(1, history.size + 1)
     ax.plot(iterations, history, marker="o", drawstyle="steps-post", label="best")
     ax.set_xlabel("iteration")
-    ax.set_ylabel("best mean test score")
-    ax.set_title(f"{type(search).__name__} convergence")
+    ax.set_ylabel(label)
+    ax.set_title(title)
     if history.size:
         ax.set_xlim(0.5, history.size + 0.5)
         ax.set_xticks(iterations[:: max(1, history.size // 10)])  # whole iterations

@@ -541,7 +541,12 @@ def _outputs(n):
 
 
 def _check_weights(sample_weight, X):
-    """``sample_weight`` as float64, refused when negative or all zero.
+    """``sample_weight`` as float64 relative to its largest weight, refused when
+    negative or all zero.
+
+    Only ratios of weights matter to the loss, the validation score and the
+    standardization; relative to the largest, weights as small as ``1e-50``
+    survive the cast to float32 for training.
 
     scikit-learn's ``_check_sample_weight`` refuses all-zero weights only from
     version 1.9; checking here gives every supported version the same message
@@ -558,4 +563,4 @@ def _check_weights(sample_weight, X):
     if not np.any(sample_weight):
         # scikit-learn 1.9's own message, word for word
         raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sample_weight
+    return sample_weight / sample_weight.max()

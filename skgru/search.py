@@ -345,8 +345,11 @@ class WhaleSearchCV(BaseSearchCV):
         -------
         self : WhaleSearchCV
         """
-        # scikit-learn < 1.9 neither calls _check_input_parameters nor keeps its
-        # checked splitter, which WOA needs to replay the same folds every iteration.
+        # sklearn's parameter messages first (estimator=None, for example), then
+        # ours: scikit-learn < 1.9 neither calls _check_input_parameters nor keeps
+        # its checked splitter, which WOA needs to replay the same folds each
+        # iteration.
+        self._validate_params()
         self._check_input_parameters(X, y, None)
         self._search_y = y
         cv = self.cv

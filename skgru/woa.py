@@ -277,7 +277,20 @@ class WhaleOptimizer:
         ----------
         values : array-like of shape (n_agents,)
             Objective values to minimize; NaN counts as ``+inf`` (a failed point).
+
+        Raises
+        ------
+        ValueError
+            If ``values`` does not hold one value per agent.
+        RuntimeError
+            If the optimizer is ``done`` (``max_iter`` populations were told):
+            its step size ``a`` would go below zero.
         """
+        if self.done:
+            raise RuntimeError(
+                f"tell after max_iter={self.max_iter} populations were told: the "
+                "optimizer is done (see WhaleOptimizer.done)."
+            )
         values = np.asarray(values, dtype=float).reshape(-1)
         if values.shape != (self.n_agents,):
             raise ValueError(
@@ -493,11 +506,15 @@ def whale_minimize(
     ------
     TypeError
         If ``fun`` or ``callback`` is not callable, ``callback`` cannot be
-        called with one positional argument, an argument has the wrong type,
-        or ``fun`` returns something that is not a number.
+        called with one positional argument, a number (``n_agents``,
+        ``max_iter``, ``b``...) has the wrong type, or ``fun`` returns
+        something that is not a number.
     ValueError
-        If ``bounds`` is malformed (wrong shape, non-finite, ``low > high``), an
-        argument is out of range, or ``fun`` returns the wrong number of values.
+        If ``bounds`` is malformed (wrong shape, non-finite, ``low > high``), a
+        number is out of range, ``variant``, ``init`` or ``boundary`` is not one
+        of its options, ``random_state`` cannot seed a generator (a string, a
+        float or a negative int, as in scikit-learn), or ``fun`` returns the
+        wrong number of values.
 
     See Also
     --------

@@ -356,6 +356,16 @@ def test_weighted_fit_matches_repeated_rows_with_full_batch():
     assert not np.allclose(weighted.predict(X), unweighted.predict(X), rtol=1e-3)
 
 
+@pytest.mark.parametrize("scale", [1e-50, 1e30])
+def test_weights_count_by_their_ratios_whatever_their_scale(scale):
+    """Uniform weights of 1e-50 (zero in float32 before) or 1e30 fit as none."""
+    X, y = sequences(n=40)
+    plain = quiet_fit(GRURegressor(**FAST), X, y).predict(X)
+    weights = np.full(len(y), scale)
+    weighted = quiet_fit(GRURegressor(**FAST), X, y, sample_weight=weights)
+    np.testing.assert_allclose(weighted.predict(X), plain, rtol=1e-5, atol=1e-6)
+
+
 def test_zero_weights_remove_samples():
     X, y = sequences(n=60)
     noise = np.random.default_rng(2).normal(size=(30, X.shape[1]))
@@ -540,6 +550,8 @@ def test_sktime_make_reduction_on_airline():
         (np.zeros((10, 5, 2, 2)), "dimensions|dim"),
         (np.zeros((0, 5)), "0 sample"),
         (np.array([["a", "b"]] * 10), "string|float"),
+        (np.zeros((10, 5, 0)), r"^X must have at least one time step .* \(10, 5, 0\)"),
+        (np.zeros((10, 0, 2)), r"^X must have at least one time step .* \(10, 0, 2\)"),
     ],
 )
 def test_bad_X_is_rejected_with_a_clear_message(X, message):

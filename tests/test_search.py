@@ -490,6 +490,11 @@ def test_every_drawn_candidate_failing_warns_that_the_space_is_misconfigured():
         whale(DecisionTreeRegressor(random_state=0), {"max_depth": [2, 3]}).fit(X, y)
 
 
+def test_an_invalid_estimator_gets_sklearns_message_also_without_y():
+    with pytest.raises(ValueError, match="'estimator' parameter of WhaleSearchCV"):
+        WhaleSearchCV(None, ALPHA).fit(X)
+
+
 class FailAfterRidge(Ridge):
     """Ridge that fails once a shared budget of fits is used up."""
 
@@ -909,6 +914,14 @@ def test_plot_convergence():
     _, own_ax = plt.subplots()
     duck = types.SimpleNamespace(best_score_history_=[0.1, 0.2, 0.2])
     assert plot_convergence(duck, ax=own_ax) is own_ax
+    from skgru import whale_minimize
+
+    result = whale_minimize(
+        lambda x: float(np.sum(x**2)), [(-1, 1)] * 2, max_iter=4, random_state=0
+    )
+    ax = plot_convergence(result)
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), result.fun_history)
+    assert ax.get_ylabel() == "lowest objective value"
     plt.close("all")
     with pytest.raises(ValueError, match="fitted search with a best_score_history_"):
         plot_convergence(whale())

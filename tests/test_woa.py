@@ -210,11 +210,22 @@ def test_leader_is_a_copy():
     best = opt.best_position_
     best[:] = -5.0  # mutating what we got changes nothing inside
     np.testing.assert_array_equal(opt.best_position_, u[0])
-    for _ in range(5):  # worse and failed values never replace the leader
+    for _ in range(4):  # worse and failed values never replace the leader
         opt.tell(np.full(6, np.nan))
         opt.tell(np.full(6, 100.0))
     np.testing.assert_array_equal(opt.best_position_, u[0])
     assert opt.best_value_ == 0.0
+
+
+def test_tell_after_done_is_refused():
+    optimizer = WhaleOptimizer(2, n_agents=3, max_iter=2, random_state=0)
+    for _ in range(2):
+        optimizer.ask()
+        optimizer.tell([1.0, 2.0, 3.0])
+    assert optimizer.done
+    with pytest.raises(RuntimeError, match="tell after max_iter=2 populations"):
+        optimizer.tell([1.0, 2.0, 3.0])
+    assert optimizer.n_iter_ == 2
 
 
 def test_tell_rejects_wrong_number_of_values():
@@ -672,6 +683,9 @@ def test_bad_bounds_are_rejected(bounds, error, match):
         (dict(boundary="reflect"), ValueError, r"boundary must be one of \('clip', "),
         (dict(vectorized="yes"), TypeError, r"vectorized must be True or False"),
         (dict(callback=3), TypeError, r"callback must be callable or None"),
+        (dict(random_state="x"), ValueError, r"random_state must be None, an int"),
+        (dict(random_state=1.5), ValueError, r"random_state must be None, an int"),
+        (dict(random_state=-1), ValueError, r"must be a non-negative int; got -1"),
     ],
 )
 def test_bad_options_are_rejected(kwargs, error, match):
