@@ -165,8 +165,9 @@ class GRUForecaster(GRUBase, BaseForecaster):
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the head.
     ensemble_size : int, default=3
-        Independent networks trained side by side as one module (about 1.3
-        times the cost of one on a CPU) and averaged, as N-BEATS' seed
+        Independent networks trained side by side as one module (three cost
+        about 1.8 times one default fit on a CPU,
+        ``benchmarks/bench_ensemble_cost.py``) and averaged, as N-BEATS' seed
         ensembles (Oreshkin et al., 2020).
     max_epochs : int, default=100
         Number of epochs, split evenly between the networks of

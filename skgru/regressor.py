@@ -76,8 +76,11 @@ class GRURegressor(GRUBase, RegressorMixin, BaseEstimator):
     ensemble_size : int, default=3
         Independent networks (own initial weights and dropout masks, the same
         batches) trained side by side as one module; ``predict`` averages them.
-        Steadies a fit that depends on its random initialization, at less than
-        the cost of separate fits (about 1.3 times one network on a CPU); early
+        Steadies a fit that depends on its random initialization. On a CPU three
+        members cost about 2.3 times one network at the default
+        ``hidden_size=32`` (1.3 at 8, 3.1 at 64, where separate fits would be no
+        dearer: the module's products grow with the square of its width;
+        ``benchmarks/bench_ensemble_cost.py``); early
         stopping watches the averaged network. On sktime's Tecator data set single
         networks' test RMSE spread widely from seed to seed (1.4 to 3.7, measured
         before the first differences were added; ``benchmarks/bench_tser.py``).
