@@ -42,8 +42,8 @@ def cases():
     found = {}
     for hidden in HIDDEN_SIZES:
         default = " (default)" if hidden == 32 else ""
-        found[f"GRURegressor, hidden_size={hidden}{default}"] = (
-            lambda e, h=hidden: GRURegressor(
+        found[f"GRURegressor, hidden_size={hidden}{default}"] = lambda e, h=hidden: (
+            GRURegressor(
                 hidden_size=h,
                 ensemble_size=e,
                 max_epochs=3,
